@@ -1,0 +1,103 @@
+"""Turn a pytest report into a verdict a learner can act on: an outcome and one plain
+sentence naming what went wrong and, when learner code is at fault, where (file:line)."""
+
+import os
+from types import TracebackType
+
+NEEDS_SERVICES = "needs the services stack"
+
+
+def _unwrap(exc: BaseException) -> BaseException:
+    # anyio and asyncio may wrap a single failure in an exception group.
+    while isinstance(exc, BaseExceptionGroup) and len(exc.exceptions) == 1:
+        exc = exc.exceptions[0]
+    return exc
+
+
+def _frames(tb: TracebackType | None):
+    while tb is not None:
+        yield tb.tb_frame.f_code.co_filename, tb.tb_lineno, tb.tb_frame.f_code.co_name
+        tb = tb.tb_next
+
+
+def _all_frames(exc: BaseException):
+    """Frames of the exception and of the exceptions it was raised from, innermost last."""
+    chain = []
+    seen = set()
+    while exc is not None and id(exc) not in seen:
+        seen.add(id(exc))
+        chain.append(exc)
+        exc = exc.__cause__ or exc.__context__
+    for item in reversed(chain):
+        yield from _frames(item.__traceback__)
+
+
+def learner_location(exc: BaseException, impl_root: str, learner_files: list[str]) -> str | None:
+    """``backend/services/auth.py:42 in register`` for the innermost learner frame, if any."""
+    if not impl_root:
+        return None
+    targets = {os.path.realpath(os.path.join(impl_root, f)): f for f in learner_files}
+    found = None
+    for filename, lineno, func in _all_frames(exc):
+        rel = targets.get(os.path.realpath(filename))
+        if rel:
+            found = f"{rel}:{lineno} in {func}"
+    return found
+
+
+def _innermost_is(exc: BaseException, package: str) -> bool:
+    frames = list(_frames(exc.__traceback__))
+    return bool(frames) and f"{os.sep}{package}{os.sep}" in frames[-1][0]
+
+
+def describe_import_failure(exc: BaseException, rel: str, impl_root: str) -> str:
+    if isinstance(exc, SyntaxError) and exc.filename:
+        where = os.path.relpath(exc.filename, impl_root) if impl_root else exc.filename
+        return f"{where}, line {exc.lineno}: {type(exc).__name__}: {exc.msg}. Nothing in this file can run until it is fixed."
+    where = learner_location(exc, impl_root, [rel]) or rel
+    return f"importing {rel} failed at {where}: {type(exc).__name__}: {exc}"
+
+
+def _assertion_text(exc: BaseException) -> str:
+    text = str(exc)
+    # pytest's assertion rewriting appends "assert <expr>" after the message; keep the message.
+    head = text.split("\nassert ", 1)[0].strip()
+    return head or "an assertion failed"
+
+
+def verdict(report, call, item, impl_root: str, learner_files: list[str]) -> tuple[str, str]:
+    if report.passed:
+        return "passed", ""
+    if report.skipped:
+        reason = str(report.longrepr[2]) if isinstance(report.longrepr, tuple) else str(report.longrepr)
+        reason = reason.removeprefix("Skipped: ")
+        if reason.startswith(NEEDS_SERVICES):
+            return "needs_services", reason
+        return "error", f"the test was skipped: {reason}"
+    excinfo = call.excinfo
+    if excinfo is None:
+        return "error", str(report.longrepr)[-500:]
+    exc = _unwrap(excinfo.value)
+    where = learner_location(exc, impl_root, learner_files)
+    at = f" (at {where})" if where else ""
+    name = type(exc).__name__
+
+    if name == "Failed" and "pytest-timeout" in str(exc):
+        seconds = item.config.getoption("timeout", None) or "?"
+        return "timeout", f"did not finish within {seconds} s: look for an infinite loop or a call that never returns{at}."
+    if isinstance(exc, NotImplementedError):
+        if _innermost_is(exc, "mongomock"):
+            return "needs_services", f"{NEEDS_SERVICES}: the embedded database cannot run this query ({exc})."
+        if where:
+            return "failed", f"not implemented yet: {exc or 'this method'} still raises NotImplementedError{at}."
+    if isinstance(exc, AssertionError):
+        return "failed", _assertion_text(exc)
+    if isinstance(exc, (SyntaxError, ImportError)) and (where or isinstance(exc, SyntaxError)):
+        return "error", f"your code does not import: {name}: {exc}{at}."
+    if isinstance(exc, SystemExit):
+        return "error", f"your code called exit({exc.code}){at}; services must raise errors, not exit."
+    if where:
+        return "failed", f"your code raised {name}: {exc}{at}."
+    if report.when != "call":
+        return "error", f"the test could not be set up: {name}: {exc}"
+    return "failed", f"{name}: {exc}"

@@ -1,0 +1,158 @@
+"""The pytest plugin the grader loads into the child test process.
+
+It writes one JSON line per event to the file named by ``GRADER_EVENTS`` and flushes each
+line at once, so the parent process knows how far the run got even if learner code hangs
+or kills the process. Events:
+
+    {"kind": "collected", "tests": [{"nodeid", "exercise"}...]}
+    {"kind": "import", "file", "ok", "message"}     one per learner file, before any test
+    {"kind": "start", "nodeid"}
+    {"kind": "result", "nodeid", "outcome", "message", "duration"}
+
+Outcomes: passed, failed, error, timeout, needs_services.
+"""
+
+import importlib
+import json
+import os
+import signal
+import sys
+import types
+
+import pytest
+
+from grader import diagnose
+
+PREFLIGHT_SECONDS = 10
+
+
+class _Recorder:
+    def __init__(self, path: str):
+        self._file = open(path, "a", encoding="utf-8")
+
+    def write(self, **event) -> None:
+        self._file.write(json.dumps(event) + "\n")
+        self._file.flush()
+
+
+def _learner_files() -> list[str]:
+    return [f for f in os.environ.get("GRADER_LEARNER_FILES", "").split(",") if f]
+
+
+def _module_name(rel_path: str) -> str:
+    return rel_path.removesuffix(".py").replace("/", ".")
+
+
+class _ImportTimedOut(BaseException):
+    pass
+
+
+def _broken_module(name: str, reason: str) -> types.ModuleType:
+    """A placeholder for a learner module that cannot be imported safely: touching it
+    raises ImportError at once, so tests fail fast instead of hanging again."""
+    module = types.ModuleType(name)
+
+    def __getattr__(attr):
+        raise ImportError(reason)
+
+    module.__getattr__ = __getattr__  # type: ignore[attr-defined]
+    return module
+
+
+class GraderPlugin:
+    def __init__(self, recorder: _Recorder, deselect: set[str], broken: set[str]):
+        self.recorder = recorder
+        self.deselect = deselect
+        self.broken = broken
+        self.impl_root = os.environ.get("GRADER_IMPL_ROOT", "")
+        self.phases: dict[str, dict] = {}
+
+    # -- collection ----------------------------------------------------------------
+
+    def pytest_collection_modifyitems(self, session, config, items):
+        kept = [item for item in items if item.nodeid not in self.deselect]
+        config.hook.pytest_deselected(items=[i for i in items if i.nodeid in self.deselect])
+        items[:] = kept
+        if not self.deselect:  # the first run announces every test
+            tests = []
+            for item in items:
+                marker = item.get_closest_marker("exercise")
+                tests.append({"nodeid": item.nodeid, "exercise": marker.args[0] if marker else None})
+            self.recorder.write(kind="collected", tests=tests)
+
+    def pytest_collectreport(self, report):
+        if report.failed:
+            self.recorder.write(kind="collect_error", message=str(report.longrepr)[-2000:])
+
+    # -- learner files must import before any test runs ----------------------------
+
+    def pytest_collection_finish(self, session):
+        for rel in _learner_files():
+            name = _module_name(rel)
+            if rel in self.broken:
+                sys.modules[name] = _broken_module(name, f"{rel} ended the test process while being imported")
+                continue
+            self.recorder.write(kind="import_start", file=rel)
+            message = self._import(name, rel)
+            self.recorder.write(kind="import", file=rel, ok=message is None, message=message)
+
+    def _import(self, name: str, rel: str) -> str | None:
+        def on_alarm(signum, frame):
+            raise _ImportTimedOut()
+
+        previous = signal.signal(signal.SIGALRM, on_alarm)
+        signal.alarm(PREFLIGHT_SECONDS)
+        try:
+            importlib.import_module(name)
+            return None
+        except _ImportTimedOut:
+            reason = f"importing {rel} did not finish within {PREFLIGHT_SECONDS} s (a loop or a wait at module level?)"
+            sys.modules[name] = _broken_module(name, reason)
+            return reason
+        except BaseException as exc:  # SyntaxError, ImportError, SystemExit, anything
+            sys.modules.pop(name, None)
+            return diagnose.describe_import_failure(exc, rel, self.impl_root)
+        finally:
+            signal.alarm(0)
+            signal.signal(signal.SIGALRM, previous)
+
+    # -- running -------------------------------------------------------------------
+
+    def pytest_runtest_logstart(self, nodeid, location):
+        self.phases[nodeid] = {}
+        self.recorder.write(kind="start", nodeid=nodeid)
+
+    @pytest.hookimpl(hookwrapper=True)
+    def pytest_runtest_makereport(self, item, call):
+        outcome = yield
+        report = outcome.get_result()
+        verdict = diagnose.verdict(report, call, item, self.impl_root, _learner_files())
+        self.phases.setdefault(item.nodeid, {})[call.when] = (verdict, report.duration)
+
+    def pytest_runtest_logfinish(self, nodeid, location):
+        phases = self.phases.pop(nodeid, {})
+        outcome, message = "passed", ""
+        for when in ("setup", "call", "teardown"):
+            if when not in phases:
+                continue
+            (phase_outcome, phase_message), _ = phases[when]
+            if phase_outcome != "passed":
+                if when != "call" and phase_outcome == "failed":
+                    phase_outcome = "error"
+                outcome, message = phase_outcome, phase_message
+                break
+        duration = sum(d for _, d in phases.values())
+        self.recorder.write(kind="result", nodeid=nodeid, outcome=outcome, message=message, duration=round(duration, 4))
+
+
+def pytest_configure(config):
+    config.addinivalue_line("markers", "exercise(id): the course exercise this test belongs to")
+    config.addinivalue_line("markers", "needs_services: runs only against the services stack")
+    path = os.environ.get("GRADER_EVENTS")
+    if not path:
+        return
+    deselect = set(filter(None, os.environ.get("GRADER_DESELECT", "").split("\n")))
+    broken = set(filter(None, os.environ.get("GRADER_BROKEN_FILES", "").split(",")))
+    config.pluginmanager.register(GraderPlugin(_Recorder(path), deselect, broken), "grader-recorder")
+
+

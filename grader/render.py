@@ -1,0 +1,61 @@
+"""Renderers of a TaskResult: the rich scorecard for people, JSON for machines."""
+
+import json
+from pathlib import Path
+
+from rich.console import Console
+from rich.panel import Panel
+from rich.table import Table
+from rich.text import Text
+
+from grader.results import PARTIAL, PASS, STATUS_ERROR, STATUS_NEEDS_SERVICES, TaskResult
+
+STATUS_STYLE = {PASS: "green", PARTIAL: "yellow", STATUS_ERROR: "magenta", STATUS_NEEDS_SERVICES: "cyan"}
+MESSAGE_CHARS = 400
+
+
+def _points(value: float) -> str:
+    return f"{value:g}"
+
+
+def scorecard(result: TaskResult, console: Console) -> None:
+    title = f"Task {result.task} - {result.title}   [dim]impl: {result.impl}   stack: {result.stack}[/dim]"
+    for notice in result.notices:
+        console.print(Panel(Text(notice), title="Before the scores", border_style="magenta"))
+    table = Table(title=title, show_lines=True, expand=True)
+    table.add_column("Exercise", no_wrap=True)
+    table.add_column("Title", ratio=1)
+    table.add_column("Points", justify="right", no_wrap=True)
+    table.add_column("Status", no_wrap=True)
+    table.add_column("What to look at", ratio=3)
+    for exercise in result.exercises:
+        status = exercise.status
+        label = Text(status, style=STATUS_STYLE.get(status, "red"))
+        if exercise.decided_by_hidden:
+            label.append(" (hidden)", style="dim")
+        detail = Text()
+        if status != PASS:
+            message = exercise.first_problem
+            if len(message) > MESSAGE_CHARS:
+                message = message[:MESSAGE_CHARS] + "..."
+            detail.append(message)
+            detail.append(f"\nsee {exercise.doc}", style="dim")
+        tests = f"\n[{exercise.passed}/{len(exercise.tests)} tests]" if exercise.tests else ""
+        table.add_row(
+            exercise.id,
+            exercise.title,
+            f"{_points(exercise.score)} / {exercise.possible}",
+            label,
+            detail,
+        )
+        _ = tests
+    console.print(table)
+    console.print(
+        f"[bold]Total: {_points(result.total)} / {result.possible}[/bold]   "
+        f"({sum(e.status == PASS for e in result.exercises)} of {len(result.exercises)} exercises complete, "
+        f"{result.duration:.1f} s)"
+    )
+
+
+def write_json(result: TaskResult, path: Path) -> None:
+    path.write_text(json.dumps(result.to_dict(), indent=2) + "\n", encoding="utf-8")

@@ -1,0 +1,125 @@
+"""The results model: one TaskResult per grading run. Renderers (rich, JSON) read it;
+nothing else decides scores or statuses."""
+
+from dataclasses import asdict, dataclass, field
+
+from grader.manifest import Task
+
+# Test outcomes.
+PASSED, FAILED, ERROR, TIMEOUT, NEEDS_SERVICES, NOT_RUN = (
+    "passed", "failed", "error", "timeout", "needs_services", "not_run",
+)
+# Exercise statuses.
+PASS, PARTIAL, FAIL, STATUS_ERROR, STATUS_NEEDS_SERVICES = "pass", "partial", "fail", "error", "needs services stack"
+
+
+@dataclass
+class TestResult:
+    name: str
+    outcome: str
+    message: str = ""
+    hidden: bool = False
+    duration: float = 0.0
+
+
+@dataclass
+class ExerciseResult:
+    id: str
+    title: str
+    possible: int
+    doc: str
+    tests: list[TestResult] = field(default_factory=list)
+    # Set when the exercise could not be graded at all (e.g. no tests found).
+    problem: str = ""
+
+    @property
+    def passed(self) -> int:
+        return sum(t.outcome == PASSED for t in self.tests)
+
+    @property
+    def score(self) -> float:
+        if not self.tests:
+            return 0.0
+        return round(self.possible * self.passed / len(self.tests), 2)
+
+    @property
+    def status(self) -> str:
+        if self.problem or not self.tests:
+            return STATUS_ERROR
+        if self.passed == len(self.tests):
+            return PASS
+        if any(t.outcome == FAILED for t in self.tests):
+            return PARTIAL if self.passed else FAIL
+        if any(t.outcome in (ERROR, TIMEOUT, NOT_RUN) for t in self.tests):
+            return PARTIAL if self.passed else STATUS_ERROR
+        return STATUS_NEEDS_SERVICES
+
+    @property
+    def decided_by_hidden(self) -> bool:
+        """True when every test that did not pass is a hidden one (public tests all pass)."""
+        missed = [t for t in self.tests if t.outcome != PASSED]
+        return bool(missed) and all(t.hidden for t in missed)
+
+    @property
+    def first_problem(self) -> str:
+        if self.problem:
+            return self.problem
+        for test in self.tests:
+            if test.outcome != PASSED:
+                return test.message or test.outcome
+        return ""
+
+    def to_dict(self) -> dict:
+        return {
+            "id": self.id,
+            "title": self.title,
+            "score": self.score,
+            "possible": self.possible,
+            "status": self.status,
+            "hidden": self.decided_by_hidden,
+            "doc": self.doc,
+            "message": self.first_problem,
+            "tests": [asdict(t) for t in self.tests],
+        }
+
+
+@dataclass
+class TaskResult:
+    task: str
+    title: str
+    impl: str
+    stack: str
+    exercises: list[ExerciseResult]
+    # Things that went wrong with the whole run, each shown once above the table.
+    notices: list[str] = field(default_factory=list)
+    duration: float = 0.0
+
+    @property
+    def total(self) -> float:
+        return round(sum(e.score for e in self.exercises), 2)
+
+    @property
+    def possible(self) -> int:
+        return sum(e.possible for e in self.exercises)
+
+    def notice(self, message: str) -> None:
+        if message not in self.notices:
+            self.notices.append(message)
+
+    def to_dict(self) -> dict:
+        return {
+            "task": self.task,
+            "title": self.title,
+            "impl": self.impl,
+            "stack": self.stack,
+            "total": self.total,
+            "possible": self.possible,
+            "duration_seconds": round(self.duration, 2),
+            "notices": self.notices,
+            "exercises": [e.to_dict() for e in self.exercises],
+        }
+
+
+def empty_result(task: Task, impl: str, stack: str) -> TaskResult:
+    exercises = [ExerciseResult(e.id, e.title, e.points, task.doc_link(e)) for e in task.exercises]
+    return TaskResult(task.id, task.title, impl, stack, exercises)

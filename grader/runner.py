@@ -1,0 +1,280 @@
+"""Run a task's tests in a child process and turn what happened into a TaskResult.
+
+The child is plain pytest with ``grader.plugin`` loaded; the plugin streams events to a
+file. The parent watches that file: a test that makes no progress for too long gets its
+process killed, and a process that dies (exit, crash, kill) is started again without the
+tests already decided, so every test ends with a verdict.
+"""
+
+import json
+import os
+import signal
+import subprocess
+import sys
+import tempfile
+import threading
+import time
+from collections import deque
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Callable
+
+from grader import KIT_ROOT, tree
+from grader.manifest import Course, Task
+from grader.results import ERROR, NOT_RUN, TIMEOUT, TaskResult, TestResult, empty_result
+
+CHILD_INI = KIT_ROOT / "grader" / "pytest-child.ini"
+MAX_RUNS = 8  # one first run plus restarts after crashes or hangs
+STARTUP_SECONDS = 60  # collection and imports, before the first test starts
+TAIL_BYTES = 16_000
+
+Progress = Callable[[int, int, str], None]
+
+
+@dataclass(frozen=True)
+class RunOptions:
+    stack: str = "embedded"
+    test_timeout: float = 10.0
+    total_timeout: float = 300.0
+    include_hidden: bool = True
+
+
+@dataclass
+class _Run:
+    """What one child process reported."""
+
+    exit_code: int | None = None
+    killed_for: str = ""  # "stall" or "deadline" when the parent stopped it
+    collected: list[dict] | None = None
+    running: str | None = None
+    importing: str | None = None
+    output_tail: str = ""
+
+
+class _Tail:
+    """Drain a pipe, keeping only its last bytes: a learner printing gigabytes costs nothing."""
+
+    def __init__(self, stream) -> None:
+        self._chunks: deque[bytes] = deque()
+        self._size = 0
+        self._thread = threading.Thread(target=self._drain, args=(stream,), daemon=True)
+        self._thread.start()
+
+    def _drain(self, stream) -> None:
+        for chunk in iter(lambda: stream.read(65536), b""):
+            self._chunks.append(chunk)
+            self._size += len(chunk)
+            while self._size - len(self._chunks[0]) > TAIL_BYTES:
+                self._size -= len(self._chunks.popleft())
+
+    def text(self) -> str:
+        self._thread.join(timeout=2)
+        return b"".join(self._chunks)[-TAIL_BYTES:].decode("utf-8", "replace")
+
+
+def grade(
+    task: Task,
+    impl: tree.Impl,
+    course: Course,
+    options: RunOptions = RunOptions(),
+    progress: Progress | None = None,
+    kit_root: Path = KIT_ROOT,
+) -> TaskResult:
+    started = time.monotonic()
+    result = empty_result(task, impl.label, options.stack)
+    test_dirs = task.test_dirs(kit_root, include_hidden=options.include_hidden)
+    if not test_dirs:
+        for exercise in result.exercises:
+            exercise.problem = f"no tests found in {task.public_tests} (the kit checkout is incomplete)"
+        return result
+    root = tree.build(impl, task, course, kit_root)
+    try:
+        _Session(task, root, test_dirs, options, progress, result, kit_root).run(started)
+    finally:
+        tree.remove(root)
+    result.duration = time.monotonic() - started
+    return result
+
+
+class _Session:
+    def __init__(self, task, root, test_dirs, options, progress, result, kit_root):
+        self.task, self.root, self.test_dirs = task, root, test_dirs
+        self.options, self.progress, self.result, self.kit_root = options, progress, result, kit_root
+        self.tests: dict[str, dict] = {}  # nodeid -> {"exercise": id}
+        self.verdicts: dict[str, TestResult] = {}
+        self.broken_files: set[str] = set()
+
+    # -- the loop over child runs --------------------------------------------------
+
+    def run(self, started: float) -> None:
+        deadline = started + self.options.total_timeout
+        for attempt in range(MAX_RUNS):
+            run = self._run_child(deadline)
+            if run.collected is None and not self.tests:
+                self._no_collection(run)
+                return
+            self._settle(run)
+            left = [n for n in self.tests if n not in self.verdicts]
+            if not left:
+                break
+            if run.killed_for == "deadline" or time.monotonic() >= deadline:
+                self._mark_left(f"not run: the whole run took longer than {self.options.total_timeout:.0f} s")
+                break
+        else:
+            self._mark_left(f"not run: the test process stopped {MAX_RUNS} times; see the messages above")
+        self._fill_result()
+
+    def _settle(self, run: _Run) -> None:
+        """Give a verdict to whatever was cut short when the child stopped."""
+        if run.importing:
+            self.broken_files.add(run.importing)
+            how = "did not finish" if run.killed_for else f"ended the test process (exit code {run.exit_code})"
+            self.result.notice(f"Importing {run.importing} {how}. Look at its module-level code.")
+        if run.running and run.running not in self.verdicts:
+            if run.killed_for == "stall":
+                message = (f"did not finish within {self.options.test_timeout:.0f} s and could not be interrupted; "
+                           "the grader stopped it. Look for an infinite loop or a call that never returns.")
+                outcome = TIMEOUT
+            elif run.killed_for == "deadline":
+                message, outcome = "stopped: the whole run ran out of time during this test.", TIMEOUT
+            else:
+                message = (f"the test process ended during this test (exit code {run.exit_code}): the code called "
+                           "os._exit() or crashed the interpreter. Services must raise errors, not exit.")
+                outcome = ERROR
+            self._record(run.running, outcome, message)
+        elif run.exit_code not in (0, 1) and not run.killed_for and any(n not in self.verdicts for n in self.tests):
+            tail = run.output_tail.strip().splitlines()[-3:]
+            self.result.notice(
+                f"The test process stopped unexpectedly (exit code {run.exit_code}). " + " | ".join(tail)
+            )
+
+    def _no_collection(self, run: _Run) -> None:
+        tail = " | ".join(run.output_tail.strip().splitlines()[-5:])
+        reason = f"the tests could not be started (exit code {run.exit_code}): {tail}"
+        self.result.notice(reason[:2000])
+        for exercise in self.result.exercises:
+            exercise.problem = "not graded: the tests could not be started (see above)"
+
+    def _mark_left(self, message: str) -> None:
+        for nodeid in self.tests:
+            if nodeid not in self.verdicts:
+                self._record(nodeid, NOT_RUN, message)
+
+    def _record(self, nodeid: str, outcome: str, message: str, duration: float = 0.0) -> None:
+        hidden = bool(self.task.hidden_tests) and nodeid.startswith(self.task.hidden_tests.rstrip("/") + "/")
+        self.verdicts[nodeid] = TestResult(nodeid, outcome, message, hidden, duration)
+        if self.progress:
+            self.progress(len(self.verdicts), len(self.tests), nodeid)
+
+    def _fill_result(self) -> None:
+        by_id = {e.id: e for e in self.result.exercises}
+        for nodeid, info in self.tests.items():
+            exercise = by_id.get(info["exercise"])
+            if exercise is None:
+                what = f"names exercise {info['exercise']!r}, which is not in course.toml" if info["exercise"] else "has no exercise marker"
+                self.result.notice(f"Kit problem: {nodeid} {what}; not scored.")
+                continue
+            exercise.tests.append(self.verdicts[nodeid])
+        for exercise in self.result.exercises:
+            if not exercise.tests and not exercise.problem:
+                exercise.problem = "no tests found for this exercise (a kit problem: tell your instructor)"
+
+    # -- one child process ---------------------------------------------------------
+
+    def _child_env(self, events_path: str) -> dict[str, str]:
+        env = dict(os.environ)
+        path = [str(self.root), str(self.kit_root)] + ([env["PYTHONPATH"]] if env.get("PYTHONPATH") else [])
+        env.update(
+            PYTHONPATH=os.pathsep.join(path),
+            PYTEST_DISABLE_PLUGIN_AUTOLOAD="1",
+            PYTHONUNBUFFERED="1",
+            GRADER_EVENTS=events_path,
+            GRADER_IMPL_ROOT=str(self.root),
+            GRADER_LEARNER_FILES=",".join(self.task.files),
+            GRADER_BROKEN_FILES=",".join(sorted(self.broken_files)),
+            GRADER_DESELECT="\n".join(self.verdicts),
+            GRADER_STACK=self.options.stack,
+        )
+        return env
+
+    def _command(self) -> list[str]:
+        return [
+            sys.executable, "-m", "pytest", *map(str, self.test_dirs),
+            "-c", str(CHILD_INI), "--rootdir", str(self.kit_root),
+            "-p", "pytest_asyncio.plugin", "-p", "pytest_timeout",
+            "-p", "grader.plugin", "-p", "grader.testkit.fixtures",
+            "-p", "no:cacheprovider", "-q", "--no-header", "--tb=no",
+            "--timeout", str(self.options.test_timeout), "--timeout-method", "signal",
+        ]
+
+    def _run_child(self, deadline: float) -> _Run:
+        run = _Run()
+        fd, events_path = tempfile.mkstemp(prefix="grade-events-", suffix=".jsonl")
+        os.close(fd)
+        try:
+            proc = subprocess.Popen(
+                self._command(), cwd=self.root, env=self._child_env(events_path),
+                stdin=subprocess.DEVNULL, stdout=subprocess.PIPE, stderr=subprocess.STDOUT,
+                start_new_session=True,
+            )
+            tail = _Tail(proc.stdout)
+            self._watch(proc, run, events_path, deadline)
+            run.exit_code = proc.returncode
+            run.output_tail = tail.text()
+        finally:
+            os.unlink(events_path)
+        return run
+
+    def _watch(self, proc: subprocess.Popen, run: _Run, events_path: str, deadline: float) -> None:
+        offset, last_progress = 0, time.monotonic()
+        stall_limit = self.options.test_timeout + 5
+        while True:
+            exited = proc.poll() is not None
+            with open(events_path, encoding="utf-8") as handle:
+                handle.seek(offset)
+                chunk = handle.read()
+            complete = chunk[: chunk.rfind("\n") + 1]
+            offset += len(complete.encode("utf-8"))
+            for line in complete.splitlines():
+                self._on_event(json.loads(line), run)
+                last_progress = time.monotonic()
+            if exited:
+                return
+            now = time.monotonic()
+            waiting_on_test = run.running is not None or run.importing is not None
+            limit = stall_limit if waiting_on_test else STARTUP_SECONDS
+            reason = "deadline" if now >= deadline else "stall" if now - last_progress > limit else ""
+            if reason:
+                run.killed_for = reason
+                _kill(proc)
+                proc.wait()
+                continue  # read what was written before the kill, then return
+            time.sleep(0.02)
+
+    def _on_event(self, event: dict, run: _Run) -> None:
+        kind = event["kind"]
+        if kind == "collected":
+            run.collected = event["tests"]
+            for test in event["tests"]:
+                self.tests.setdefault(test["nodeid"], {"exercise": test["exercise"]})
+        elif kind == "collect_error":
+            self.result.notice("Kit problem: a test file could not be collected: " + event["message"][-800:])
+        elif kind == "import_start":
+            run.importing = event["file"]
+        elif kind == "import":
+            run.importing = None
+            if not event["ok"]:
+                self.result.notice(event["message"])
+        elif kind == "start":
+            run.running = event["nodeid"]
+        elif kind == "result":
+            run.running = None
+            if event["nodeid"] in self.tests:
+                self._record(event["nodeid"], event["outcome"], event["message"], event["duration"])
+
+
+def _kill(proc: subprocess.Popen) -> None:
+    try:
+        os.killpg(proc.pid, signal.SIGKILL)
+    except (ProcessLookupError, PermissionError):
+        proc.kill()

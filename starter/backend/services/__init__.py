@@ -1,0 +1,1 @@
+"""The service layer: business rules and database queries. This is where learners work."""
