@@ -23,7 +23,9 @@ def status(response: httpx.Response, expected: int, doing: str) -> Any:
     """Check the status code; return the JSON body."""
     if response.status_code != expected:
         raise AssertionError(f"{doing}: expected HTTP {expected}, got {show(response)}")
-    return response.json() if response.content else None
+    if "json" in response.headers.get("content-type", ""):
+        return response.json()
+    return response.text
 
 
 def error(response: httpx.Response, expected_status: int, doing: str, code: str | None = None) -> dict:

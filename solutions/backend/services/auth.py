@@ -44,7 +44,7 @@ from shared.timeutil import utc_now
 INVALID_CREDENTIALS = "Invalid email or password."
 
 
-def normalize_email(email: str) -> str:
+def _normalize_email(email: str) -> str:
     return email.strip().lower()
 
 
@@ -67,7 +67,7 @@ class AuthService:
             problems.append("contain a lower-case letter")
         if not any(c.isdigit() for c in password):
             problems.append("contain a digit")
-        local_part = normalize_email(email).split("@", 1)[0]
+        local_part = _normalize_email(email).split("@", 1)[0]
         if local_part and local_part in password.lower():
             problems.append("not contain the name part of your email address")
         if problems:
@@ -129,7 +129,7 @@ class AuthService:
         phone: str | None = None,
         bio: str | None = None,
     ) -> User:
-        email = normalize_email(email)
+        email = _normalize_email(email)
         self.validate_password(password, email)
         if await User.find_one({"contact_info.primary_email": email}) is not None:
             raise DuplicateError("An account with this email already exists.")
@@ -176,7 +176,7 @@ class AuthService:
     # -- login -------------------------------------------------------------------------
 
     async def login(self, email: str, password: str) -> str:
-        user = await User.find_one({"contact_info.primary_email": normalize_email(email), "deleted_at": None})
+        user = await User.find_one({"contact_info.primary_email": _normalize_email(email), "deleted_at": None})
         if user is None:
             raise AuthenticationError(INVALID_CREDENTIALS)
         now = utc_now()
@@ -205,7 +205,7 @@ class AuthService:
     # -- password reset ----------------------------------------------------------------
 
     async def request_password_reset(self, email: str) -> None:
-        user = await User.find_one({"contact_info.primary_email": normalize_email(email), "deleted_at": None})
+        user = await User.find_one({"contact_info.primary_email": _normalize_email(email), "deleted_at": None})
         if user is None:
             return  # say nothing: the response must not reveal whether the account exists
         raw_token = generate_token()

@@ -1,0 +1,61 @@
+"""Test the tests. For every task: the solutions earn full marks and the (pristine) starter
+earns zero, every exercise has public tests, and the static checks of ``consistency`` pass."""
+
+from dataclasses import dataclass, field
+
+from rich.console import Console
+from rich.table import Table
+
+from grader import consistency, runner, tree
+from grader.manifest import Course, Task
+from grader.results import PASSED, TaskResult
+
+
+@dataclass
+class Check:
+    name: str
+    problems: list[str] = field(default_factory=list)
+
+
+def _grade(task: Task, course: Course, impl: str) -> TaskResult:
+    return runner.grade(task, tree.resolve_impl(impl, course), course, runner.RunOptions())
+
+
+def check_task(task: Task, course: Course) -> list[Check]:
+    reference = "solutions" if task.files else "starter"  # an environment task has no learner files
+    solved = _grade(task, course, reference)
+    full = Check(f"task {task.id}: {reference} earns full marks")
+    full.problems += [f"notice: {n}" for n in solved.notices]
+    for exercise in solved.exercises:
+        if exercise.score != exercise.possible:
+            full.problems.append(f"{exercise.id} earned {exercise.score}/{exercise.possible}: {exercise.first_problem}")
+    public = Check(f"task {task.id}: every exercise has public tests")
+    for exercise in solved.exercises:
+        if not any(not t.hidden for t in exercise.tests):
+            public.problems.append(f"{exercise.id} has no public test")
+    checks = [full, public]
+    if task.kind == "code":
+        started = _grade(task, course, "starter")
+        zero = Check(f"task {task.id}: the starter earns zero")
+        for exercise in started.exercises:
+            for test in exercise.tests:
+                if test.outcome == PASSED:
+                    zero.problems.append(f"{exercise.id}: {test.name} passes on the starter")
+        checks.append(zero)
+    return checks
+
+
+def run(course: Course, console: Console) -> bool:
+    checks = [Check("manifest, docs, starter and solutions agree", consistency.check_all(course))]
+    for task in course.tasks:
+        checks += check_task(task, course)
+    table = Table(title="Kit self-check")
+    table.add_column("Check")
+    table.add_column("Result")
+    for check in checks:
+        result = "[green]ok[/green]" if not check.problems else "[red]" + "\n".join(check.problems) + "[/red]"
+        table.add_row(check.name, result)
+    console.print(table)
+    failed = sum(bool(c.problems) for c in checks)
+    console.print(f"{len(checks) - failed} of {len(checks)} checks passed.")
+    return failed == 0
