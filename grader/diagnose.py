@@ -7,6 +7,10 @@ from types import TracebackType
 NEEDS_SERVICES = "needs the services stack"
 
 
+class LearnerModuleUnavailable(ImportError):
+    """Raised on any use of a learner module that could not be imported safely."""
+
+
 def _unwrap(exc: BaseException) -> BaseException:
     # anyio and asyncio may wrap a single failure in an exception group.
     while isinstance(exc, BaseExceptionGroup) and len(exc.exceptions) == 1:
@@ -83,8 +87,8 @@ def verdict(report, call, item, impl_root: str, learner_files: list[str]) -> tup
     name = type(exc).__name__
 
     if name == "Failed" and "pytest-timeout" in str(exc):
-        seconds = item.config.getoption("timeout", None) or "?"
-        return "timeout", f"did not finish within {seconds} s: look for an infinite loop or a call that never returns{at}."
+        seconds = item.config.getoption("timeout", None) or 0
+        return "timeout", f"did not finish within {float(seconds):g} s: look for an infinite loop or a call that never returns{at}."
     if isinstance(exc, NotImplementedError):
         if _innermost_is(exc, "mongomock"):
             return "needs_services", f"{NEEDS_SERVICES}: the embedded database cannot run this query ({exc})."
@@ -92,7 +96,9 @@ def verdict(report, call, item, impl_root: str, learner_files: list[str]) -> tup
             return "failed", f"not implemented yet: {exc or 'this method'} still raises NotImplementedError{at}."
     if isinstance(exc, AssertionError):
         return "failed", _assertion_text(exc)
-    if isinstance(exc, (SyntaxError, ImportError)) and (where or isinstance(exc, SyntaxError)):
+    if isinstance(exc, LearnerModuleUnavailable) or (
+        isinstance(exc, (SyntaxError, ImportError)) and (where or isinstance(exc, SyntaxError))
+    ):
         return "error", f"your code does not import: {name}: {exc}{at}."
     if isinstance(exc, SystemExit):
         return "error", f"your code called exit({exc.code}){at}; services must raise errors, not exit."

@@ -23,7 +23,7 @@ import pytest
 
 from grader import diagnose
 
-PREFLIGHT_SECONDS = 10
+DEFAULT_IMPORT_SECONDS = 10
 
 
 class _Recorder:
@@ -53,15 +53,16 @@ def _broken_module(name: str, reason: str) -> types.ModuleType:
     module = types.ModuleType(name)
 
     def __getattr__(attr):
-        raise ImportError(reason)
+        raise diagnose.LearnerModuleUnavailable(reason)
 
     module.__getattr__ = __getattr__  # type: ignore[attr-defined]
     return module
 
 
 class GraderPlugin:
-    def __init__(self, recorder: _Recorder, deselect: set[str], broken: set[str]):
+    def __init__(self, recorder: _Recorder, deselect: set[str], broken: set[str], import_seconds: float):
         self.recorder = recorder
+        self.import_seconds = import_seconds
         self.deselect = deselect
         self.broken = broken
         self.impl_root = os.environ.get("GRADER_IMPL_ROOT", "")
@@ -101,19 +102,19 @@ class GraderPlugin:
             raise _ImportTimedOut()
 
         previous = signal.signal(signal.SIGALRM, on_alarm)
-        signal.alarm(PREFLIGHT_SECONDS)
+        signal.setitimer(signal.ITIMER_REAL, self.import_seconds)
         try:
             importlib.import_module(name)
             return None
         except _ImportTimedOut:
-            reason = f"importing {rel} did not finish within {PREFLIGHT_SECONDS} s (a loop or a wait at module level?)"
+            reason = f"importing {rel} did not finish within {self.import_seconds:g} s (a loop or a wait at module level?)"
             sys.modules[name] = _broken_module(name, reason)
             return reason
         except BaseException as exc:  # SyntaxError, ImportError, SystemExit, anything
             sys.modules.pop(name, None)
             return diagnose.describe_import_failure(exc, rel, self.impl_root)
         finally:
-            signal.alarm(0)
+            signal.setitimer(signal.ITIMER_REAL, 0)
             signal.signal(signal.SIGALRM, previous)
 
     # -- running -------------------------------------------------------------------
@@ -153,6 +154,8 @@ def pytest_configure(config):
         return
     deselect = set(filter(None, os.environ.get("GRADER_DESELECT", "").split("\n")))
     broken = set(filter(None, os.environ.get("GRADER_BROKEN_FILES", "").split(",")))
-    config.pluginmanager.register(GraderPlugin(_Recorder(path), deselect, broken), "grader-recorder")
+    import_seconds = float(config.getoption("timeout", None) or DEFAULT_IMPORT_SECONDS)
+    plugin = GraderPlugin(_Recorder(path), deselect, broken, import_seconds)
+    config.pluginmanager.register(plugin, "grader-recorder")
 
 

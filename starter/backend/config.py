@@ -3,7 +3,8 @@
 import os
 from dataclasses import dataclass
 
-DEV_JWT_SECRET = "dev-only-secret-change-me"
+# Only for local development; set JWT_SECRET (32+ characters) anywhere else.
+DEV_JWT_SECRET = "dev-only-secret-change-me-0123456789abcdef"
 
 
 @dataclass(frozen=True)

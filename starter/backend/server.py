@@ -41,9 +41,7 @@ def create_app(
         client = None
         db = database
         if db is None:
-            from motor.motor_asyncio import AsyncIOMotorClient
-
-            client = AsyncIOMotorClient(settings.mongodb_url, serverSelectionTimeoutMS=5000, tz_aware=True)
+            client = _mongo_client(settings.mongodb_url)
             db = client[settings.database_name]
         await init_beanie(database=db, document_models=ALL_DOCUMENTS)
         app.state.db = db
@@ -81,6 +79,19 @@ def create_app(
         return JSONResponse({"status": "healthy", "database": "connected"})
 
     return app
+
+
+def _mongo_client(url: str):
+    """A Motor client for ``url``; ``mongomock://`` gives an in-memory database instead,
+    so the app runs on a laptop without MongoDB (data is lost when it stops)."""
+    if url.startswith("mongomock://"):
+        from mongomock_motor import AsyncMongoMockClient
+
+        log.warning("MONGODB_URL is %s: using an in-memory database; nothing is saved.", url)
+        return AsyncMongoMockClient(tz_aware=True)
+    from motor.motor_asyncio import AsyncIOMotorClient
+
+    return AsyncIOMotorClient(url, serverSelectionTimeoutMS=5000, tz_aware=True)
 
 
 def _install_error_handlers(app: FastAPI) -> None:

@@ -136,7 +136,7 @@ class AuthService:
         user = User(
             password_hash=self.hash_password(password),
             contact_info=ContactInfo(primary_email=email, phone=phone),
-            profile=UserProfile(display_name=display_name.strip(), bio=bio),
+            profile=UserProfile(display_name=display_name, bio=bio),
             role=role,
             status=UserStatus.PENDING,
         )

@@ -84,7 +84,8 @@ class AuthService:
     async def verify_email(self, token: str) -> User:
         """Exercise 01.3. Activate the account a verification token was issued for and
         return the user. The token works once and only until it expires; an unknown,
-        expired or used token raises ``TokenError``. Emit ``user.updated``."""
+        expired or used token, or one whose user is gone or deleted, raises ``TokenError``.
+        Set ``email_verified_at`` and emit ``user.updated``."""
         raise NotImplementedError("AuthService.verify_email")
 
     # -- login -------------------------------------------------------------------------
@@ -93,11 +94,13 @@ class AuthService:
         """Exercise 01.4. Check the credentials and return an access token.
 
         An unknown (or deleted) email and a wrong password raise the same
-        ``AuthenticationError`` with the same message. Each wrong password counts; at
-        ``MAX_FAILED_LOGINS`` the account is locked for ``LOCKOUT_MINUTES``, and while it is
-        locked even the right password raises ``AccountLockedError``. With the right
-        password, a PENDING account raises ``AccountStatusError``; an ACTIVE one gets a
-        token, and its failed-attempt count starts again from zero."""
+        ``AuthenticationError`` with the same message. Each wrong password counts; the
+        ``MAX_FAILED_LOGINS``-th one still gets that error but also locks the account for
+        ``LOCKOUT_MINUTES`` (and the count starts again). While the lock runs, every attempt,
+        even with the right password, raises ``AccountLockedError`` and is not counted.
+        With the right password, a PENDING account raises ``AccountStatusError`` (code
+        "email_not_verified"); an ACTIVE one gets a token (see ``create_access_token``)
+        and its failed-attempt count goes back to zero."""
         raise NotImplementedError("AuthService.login")
 
     # -- password reset ----------------------------------------------------------------
@@ -111,6 +114,8 @@ class AuthService:
 
     async def reset_password(self, token: str, new_password: str) -> None:
         """Exercise 01.6. Set a new password using a reset token. The token works once and
-        only until it expires (``TokenError`` otherwise); the new password must meet the
-        policy (``ValidationError``). A reset also lifts a login lockout."""
+        only until it expires; an unknown, expired or used token, or one whose user is gone
+        or deleted, raises ``TokenError``. The new password must meet the policy
+        (``ValidationError``); check it before using up the token, so the user can try
+        again with the same link. A reset also lifts a login lockout."""
         raise NotImplementedError("AuthService.reset_password")

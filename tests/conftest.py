@@ -1,0 +1,40 @@
+"""Shared helpers for the grader's own tests."""
+
+import shutil
+from pathlib import Path
+
+import pytest
+
+from grader import KIT_ROOT, manifest, runner, tree
+
+TREES = Path(__file__).parent / "fixtures" / "learner_trees"
+
+
+@pytest.fixture(scope="session")
+def course():
+    return manifest.load()
+
+
+@pytest.fixture
+def learner_tree(tmp_path, course):
+    """Build a learner directory: the solutions' files, with a fixture tree's files laid over."""
+
+    def build(name: str) -> Path:
+        target = tmp_path / name
+        shutil.copytree(KIT_ROOT / course.solutions, target)
+        shutil.copytree(TREES / name, target, dirs_exist_ok=True, ignore=shutil.ignore_patterns("README.md"))
+        return target
+
+    return build
+
+
+@pytest.fixture
+def grade_tree(course, learner_tree):
+    """Grade Task 01 (public tests, 1 s per test) against a fixture tree."""
+
+    def grade(name: str, test_timeout: float = 1.0):
+        impl = tree.resolve_impl(str(learner_tree(name)), course)
+        options = runner.RunOptions(test_timeout=test_timeout, total_timeout=120, include_hidden=False)
+        return runner.grade(course.find("01"), impl, course, options)
+
+    return grade
