@@ -28,7 +28,7 @@ STACKS = ("embedded", "services")
 
 
 def _fail(message: str) -> None:
-    err.print(f"[red]grade:[/red] {message}", highlight=False)
+    err.print(f"[red]grade:[/red] {message}", highlight=False, soft_wrap=True)
     raise typer.Exit(2)
 
 

@@ -49,14 +49,6 @@ async def test_a_long_password_is_checked_in_full_not_just_its_first_72_bytes(cl
                   "then POST /login with the right 128-character password")
 
 
-async def test_the_display_name_is_stored_trimmed(client):
-    body = await accounts.registered(client, "ada@example.com", display_name="   Ada Lovelace  ")
-    expect.equal(body["display_name"], "Ada Lovelace",
-                 "POST /register with display_name '   Ada Lovelace  ': display_name in the response")
-    stored = await accounts.stored_user("ada@example.com")
-    expect.equal(stored.profile.display_name, "Ada Lovelace", "profile.display_name stored in 'users'")
-
-
 async def test_only_a_hash_of_the_verification_token_is_stored(client, outbox, db):
     body = await accounts.registered(client, "ada@example.com")
     mail = outbox.last("verification", "ada@example.com")

@@ -1,0 +1,79 @@
+"""The grade command as a learner, an instructor and CI use it."""
+
+import json
+
+import pytest
+from typer.testing import CliRunner
+
+from grader import cli, state
+
+runner = CliRunner()
+
+
+@pytest.fixture(autouse=True)
+def state_file(tmp_path, monkeypatch):
+    path = tmp_path / "state.json"
+    monkeypatch.setattr(state, "STATE_PATH", path)
+    monkeypatch.setattr(state.save, "__defaults__", (path,))
+    monkeypatch.setattr(state.load, "__defaults__", (path,))
+    return path
+
+
+def invoke(*args):
+    return runner.invoke(cli.app, list(args) if args[0] in cli.COMMANDS else ["task", *args])
+
+
+def test_an_unknown_task_is_a_one_line_error():
+    result = invoke("42")
+    assert result.exit_code == 2
+    assert "There is no task '42'. Valid tasks: 00 (setup), 01 (user)." in result.output
+
+
+def test_a_missing_impl_path_is_a_one_line_error(tmp_path):
+    result = invoke("01", "--impl", str(tmp_path / "nowhere"))
+    assert result.exit_code == 2 and "no such directory" in result.output
+
+
+def test_an_impl_without_the_tasks_files_is_refused(tmp_path):
+    result = invoke("01", "--impl", str(tmp_path))
+    assert result.exit_code == 2
+    assert "backend/services/auth.py" in result.output and "backend/services/users.py" in result.output
+
+
+def test_an_unknown_stack_is_refused():
+    result = invoke("01", "--stack", "cloud")
+    assert result.exit_code == 2 and "--stack must be one of embedded, services" in result.output
+
+
+def test_json_results_and_saved_progress(tmp_path, state_file):
+    out = tmp_path / "out.json"
+    result = invoke("1", "--impl", "solutions", "--json", str(out))
+    assert result.exit_code == 0, result.output
+    assert "Total: 100 / 100" in result.output
+    document = json.loads(out.read_text())
+    assert {"task", "impl", "stack", "total", "possible", "exercises"} <= set(document)
+    assert (document["task"], document["impl"], document["stack"]) == ("01", "solutions", "embedded")
+    assert document["total"] == document["possible"] == 100
+    first = document["exercises"][0]
+    assert {"id", "title", "score", "possible", "status", "tests"} <= set(first)
+    assert {"name", "outcome", "message", "hidden"} <= set(first["tests"][0])
+    assert any(t["hidden"] for e in document["exercises"] for t in e["tests"])
+    saved = json.loads(state_file.read_text())
+    assert saved["01"]["total"] == 100
+    progress = invoke("progress")
+    assert "100 / 100" in progress.output and "not graded yet" in progress.output
+
+
+def test_the_starter_scores_zero_with_a_reason_per_exercise():
+    result = invoke("user")
+    assert result.exit_code == 0
+    assert "Total: 0 / 100" in result.output
+    assert result.output.count("not implemented yet") >= 8
+
+
+def test_main_treats_a_bare_task_id_as_the_task_command(monkeypatch):
+    seen = []
+    monkeypatch.setattr(cli, "app", lambda args, prog_name: seen.append(args))
+    cli.main(["01", "--impl", "solutions"])
+    cli.main(["selftest"])
+    assert seen == [["task", "01", "--impl", "solutions"], ["selftest"]]
