@@ -4,7 +4,7 @@ It writes one JSON line per event to the file named by ``GRADER_EVENTS`` and flu
 line at once, so the parent process knows how far the run got even if learner code hangs
 or kills the process. Events:
 
-    {"kind": "collected", "tests": [{"nodeid", "exercise"}...]}
+    {"kind": "collected", "tests": [{"nodeid", "exercise"}...]}   all tests, before sharding
     {"kind": "import", "file", "ok", "message"}     one per learner file, before any test
     {"kind": "start", "nodeid"}
     {"kind": "result", "nodeid", "outcome", "message", "duration"}
@@ -60,8 +60,10 @@ def _broken_module(name: str, reason: str) -> types.ModuleType:
 
 
 class GraderPlugin:
-    def __init__(self, recorder: _Recorder, deselect: set[str], broken: set[str], import_seconds: float):
+    def __init__(self, recorder: _Recorder, deselect: set[str], broken: set[str], import_seconds: float,
+                 shard: str = "0/1"):
         self.recorder = recorder
+        self.shard, self.shards = (int(part) for part in shard.split("/"))
         self.import_seconds = import_seconds
         self.deselect = deselect
         self.broken = broken
@@ -71,15 +73,14 @@ class GraderPlugin:
     # -- collection ----------------------------------------------------------------
 
     def pytest_collection_modifyitems(self, session, config, items):
-        kept = [item for item in items if item.nodeid not in self.deselect]
-        config.hook.pytest_deselected(items=[i for i in items if i.nodeid in self.deselect])
+        tests = []
+        for item in items:
+            marker = item.get_closest_marker("exercise")
+            tests.append({"nodeid": item.nodeid, "exercise": marker.args[0] if marker else None})
+        self.recorder.write(kind="collected", tests=tests)
+        kept = [item for k, item in enumerate(items) if k % self.shards == self.shard and item.nodeid not in self.deselect]
+        config.hook.pytest_deselected(items=[item for item in items if item not in kept])
         items[:] = kept
-        if not self.deselect:  # the first run announces every test
-            tests = []
-            for item in items:
-                marker = item.get_closest_marker("exercise")
-                tests.append({"nodeid": item.nodeid, "exercise": marker.args[0] if marker else None})
-            self.recorder.write(kind="collected", tests=tests)
 
     def pytest_collectreport(self, report):
         if report.failed:
@@ -155,7 +156,7 @@ def pytest_configure(config):
     deselect = set(filter(None, os.environ.get("GRADER_DESELECT", "").split("\n")))
     broken = set(filter(None, os.environ.get("GRADER_BROKEN_FILES", "").split(",")))
     import_seconds = float(config.getoption("timeout", None) or DEFAULT_IMPORT_SECONDS)
-    plugin = GraderPlugin(_Recorder(path), deselect, broken, import_seconds)
+    plugin = GraderPlugin(_Recorder(path), deselect, broken, import_seconds, os.environ.get("GRADER_SHARD", "0/1"))
     config.pluginmanager.register(plugin, "grader-recorder")
 
 

@@ -23,16 +23,17 @@ def scorecard(result: TaskResult, console: Console) -> None:
     for notice in result.notices:
         console.print(Panel(Text(notice), title="Before the scores", border_style="magenta"))
     table = Table(title=title, show_lines=True, expand=True)
-    table.add_column("Exercise", no_wrap=True)
-    table.add_column("Title", ratio=1)
+    table.add_column("Exercise", ratio=2)
     table.add_column("Points", justify="right", no_wrap=True)
     table.add_column("Status", no_wrap=True)
-    table.add_column("What to look at", ratio=3)
+    table.add_column("What to look at", ratio=5)
     for exercise in result.exercises:
         status = exercise.status
         label = Text(status, style=STATUS_STYLE.get(status, "red"))
         if exercise.decided_by_hidden:
             label.append(" (hidden)", style="dim")
+        if exercise.tests:
+            label.append(f"\n{exercise.passed}/{len(exercise.tests)} tests", style="dim")
         detail = Text()
         if status != PASS:
             message = exercise.first_problem
@@ -40,15 +41,12 @@ def scorecard(result: TaskResult, console: Console) -> None:
                 message = message[:MESSAGE_CHARS] + "..."
             detail.append(message)
             detail.append(f"\nsee {exercise.doc}", style="dim")
-        tests = f"\n[{exercise.passed}/{len(exercise.tests)} tests]" if exercise.tests else ""
         table.add_row(
-            exercise.id,
-            exercise.title,
+            Text(f"{exercise.id} ", style="bold").append(exercise.title, style="default"),
             f"{_points(exercise.score)} / {exercise.possible}",
             label,
             detail,
         )
-        _ = tests
     console.print(table)
     console.print(
         f"[bold]Total: {_points(result.total)} / {result.possible}[/bold]   "

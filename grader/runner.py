@@ -27,6 +27,7 @@ CHILD_INI = KIT_ROOT / "grader" / "pytest-child.ini"
 MAX_RUNS = 8  # one first run plus restarts after crashes or hangs
 STARTUP_SECONDS = 60  # collection and imports, before the first test starts
 TAIL_BYTES = 16_000
+PYTEST_DONE = (0, 1, 5)  # all passed, some failed, nothing to run
 
 Progress = Callable[[int, int, str], None]
 
@@ -37,6 +38,7 @@ class RunOptions:
     test_timeout: float = 10.0
     total_timeout: float = 300.0
     include_hidden: bool = True
+    jobs: int = min(2, os.cpu_count() or 1)  # test processes run side by side
 
 
 @dataclass
@@ -101,30 +103,44 @@ class _Session:
         self.task, self.root, self.test_dirs = task, root, test_dirs
         self.options, self.progress, self.result, self.kit_root = options, progress, result, kit_root
         self.tests: dict[str, dict] = {}  # nodeid -> {"exercise": id}
+        self.order: list[str] = []  # collection order; shard i runs order[i::jobs]
         self.verdicts: dict[str, TestResult] = {}
         self.broken_files: set[str] = set()
+        self.failed_start: _Run | None = None
+        self.lock = threading.Lock()
 
     # -- the loop over child runs --------------------------------------------------
 
     def run(self, started: float) -> None:
         deadline = started + self.options.total_timeout
-        for attempt in range(MAX_RUNS):
-            run = self._run_child(deadline)
-            if run.collected is None and not self.tests:
-                self._no_collection(run)
-                return
-            self._settle(run)
-            left = [n for n in self.tests if n not in self.verdicts]
-            if not left:
-                break
-            if run.killed_for == "deadline" or time.monotonic() >= deadline:
-                self._mark_left(f"not run: the whole run took longer than {self.options.total_timeout:.0f} s")
-                break
-        else:
-            self._mark_left(f"not run: the test process stopped {MAX_RUNS} times; see the messages above")
+        shards = [threading.Thread(target=self._run_shard, args=(i, self.options.jobs, deadline))
+                  for i in range(self.options.jobs)]
+        for shard in shards:
+            shard.start()
+        for shard in shards:
+            shard.join()
+        if not self.tests:
+            self._no_collection(self.failed_start or _Run())
+            return
         self._fill_result()
 
-    def _settle(self, run: _Run) -> None:
+    def _run_shard(self, index: int, count: int, deadline: float) -> None:
+        """Run every count-th test, starting at index, until each has a verdict."""
+        for _ in range(MAX_RUNS):
+            run = self._run_child(deadline, index, count)
+            if run.collected is None and not self.tests:
+                self.failed_start = run
+                return
+            self._settle(run, self.order[index::count])
+            left = [n for n in self.order[index::count] if n not in self.verdicts]
+            if not left:
+                return
+            if run.killed_for == "deadline" or time.monotonic() >= deadline:
+                self._mark_left(left, f"not run: the whole run took longer than {self.options.total_timeout:.0f} s")
+                return
+        self._mark_left(left, f"not run: the test process stopped {MAX_RUNS} times; see the messages above")
+
+    def _settle(self, run: _Run, shard_tests: list[str]) -> None:
         """Give a verdict to whatever was cut short when the child stopped."""
         if run.importing:
             self.broken_files.add(run.importing)
@@ -142,7 +158,7 @@ class _Session:
                            "os._exit() or crashed the interpreter. Services must raise errors, not exit.")
                 outcome = ERROR
             self._record(run.running, outcome, message)
-        elif run.exit_code not in (0, 1) and not run.killed_for and any(n not in self.verdicts for n in self.tests):
+        elif run.exit_code not in PYTEST_DONE and not run.killed_for and any(n not in self.verdicts for n in shard_tests):
             tail = run.output_tail.strip().splitlines()[-3:]
             self.result.notice(
                 f"The test process stopped unexpectedly (exit code {run.exit_code}). " + " | ".join(tail)
@@ -155,16 +171,17 @@ class _Session:
         for exercise in self.result.exercises:
             exercise.problem = "not graded: the tests could not be started (see above)"
 
-    def _mark_left(self, message: str) -> None:
-        for nodeid in self.tests:
-            if nodeid not in self.verdicts:
-                self._record(nodeid, NOT_RUN, message)
+    def _mark_left(self, nodeids: list[str], message: str) -> None:
+        for nodeid in nodeids:
+            self._record(nodeid, NOT_RUN, message)
 
     def _record(self, nodeid: str, outcome: str, message: str, duration: float = 0.0) -> None:
         hidden = bool(self.task.hidden_tests) and nodeid.startswith(self.task.hidden_tests.rstrip("/") + "/")
-        self.verdicts[nodeid] = TestResult(nodeid, outcome, message, hidden, duration)
+        with self.lock:
+            self.verdicts[nodeid] = TestResult(nodeid, outcome, message, hidden, duration)
+            done = len(self.verdicts)
         if self.progress:
-            self.progress(len(self.verdicts), len(self.tests), nodeid)
+            self.progress(done, len(self.tests), nodeid)
 
     def _fill_result(self) -> None:
         by_id = {e.id: e for e in self.result.exercises}
@@ -181,7 +198,7 @@ class _Session:
 
     # -- one child process ---------------------------------------------------------
 
-    def _child_env(self, events_path: str) -> dict[str, str]:
+    def _child_env(self, events_path: str, shard: str) -> dict[str, str]:
         env = dict(os.environ)
         path = [str(self.root), str(self.kit_root)] + ([env["PYTHONPATH"]] if env.get("PYTHONPATH") else [])
         env.update(
@@ -194,6 +211,7 @@ class _Session:
             GRADER_BROKEN_FILES=",".join(sorted(self.broken_files)),
             GRADER_DESELECT="\n".join(self.verdicts),
             GRADER_STACK=self.options.stack,
+            GRADER_SHARD=shard,
         )
         return env
 
@@ -207,13 +225,13 @@ class _Session:
             "--timeout", str(self.options.test_timeout), "--timeout-method", "signal",
         ]
 
-    def _run_child(self, deadline: float) -> _Run:
+    def _run_child(self, deadline: float, index: int, count: int) -> _Run:
         run = _Run()
         fd, events_path = tempfile.mkstemp(prefix="grade-events-", suffix=".jsonl")
         os.close(fd)
         try:
             proc = subprocess.Popen(
-                self._command(), cwd=self.root, env=self._child_env(events_path),
+                self._command(), cwd=self.root, env=self._child_env(events_path, f"{index}/{count}"),
                 stdin=subprocess.DEVNULL, stdout=subprocess.PIPE, stderr=subprocess.STDOUT,
                 start_new_session=True,
             )
@@ -255,8 +273,10 @@ class _Session:
         kind = event["kind"]
         if kind == "collected":
             run.collected = event["tests"]
-            for test in event["tests"]:
-                self.tests.setdefault(test["nodeid"], {"exercise": test["exercise"]})
+            with self.lock:
+                if not self.tests:
+                    self.order = [test["nodeid"] for test in event["tests"]]
+                    self.tests = {test["nodeid"]: {"exercise": test["exercise"]} for test in event["tests"]}
         elif kind == "collect_error":
             self.result.notice("Kit problem: a test file could not be collected: " + event["message"][-800:])
         elif kind == "import_start":

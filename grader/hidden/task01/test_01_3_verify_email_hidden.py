@@ -67,24 +67,19 @@ async def test_a_token_for_a_deleted_account_is_refused(client, outbox):
                  code="invalid_token")
 
 
-async def test_verification_refreshes_updated_at(client, outbox):
+async def test_verification_refreshes_updated_at_and_emits_user_updated(client, outbox, events):
     token = await _mailed_token(client, outbox)
     user = await accounts.stored_user("ada@example.com")
     long_ago = utc_now() - timedelta(days=1)
     user.updated_at = long_ago
     await user.save()
     started = utc_now()
-    expect.status(await client.post("/verify-email", json={"token": token}), 200, "POST /verify-email with the mailed token")
+    body = expect.status(await client.post("/verify-email", json={"token": token}), 200,
+                         "POST /verify-email with the mailed token")
     stored = await accounts.stored_user("ada@example.com")
     expect.true(as_utc(stored.updated_at) >= started - TOLERANCE,
                 f"updated_at was set to {long_ago.isoformat()} before verifying; after POST /verify-email it should "
                 f"be refreshed to now, got {as_utc(stored.updated_at).isoformat()}")
-
-
-async def test_verification_emits_user_updated(client, outbox, events):
-    token = await _mailed_token(client, outbox)
-    body = expect.status(await client.post("/verify-email", json={"token": token}), 200,
-                         "POST /verify-email with the mailed token")
     updated = events.of_type("user.updated")
     expect.equal(len(updated), 1, "user.updated events after POST /verify-email")
     expect.equal(updated[0]["entity_id"], body["id"], "user.updated entity_id (the verified user's id)")

@@ -111,11 +111,3 @@ async def test_a_deleted_account_gets_no_reset_mail(client, outbox):
     expect.true(outbox.last("reset", "ada@example.com") is None,
                 "a reset email was sent to ada@example.com, whose account is soft-deleted")
 
-
-async def test_a_verification_token_is_not_a_reset_token(client, outbox):
-    await accounts.registered(client, "ada@example.com")
-    mail = outbox.last("verification", "ada@example.com")
-    expect.true(mail is not None, "after POST /register no verification email was sent (exercise 01.1)")
-    await accounts.activate("ada@example.com")
-    response = await _reset(client, mail.token, NEW_PASSWORD)
-    expect.error(response, 400, "POST /reset-password with the token from the verification email", code="invalid_token")

@@ -10,11 +10,12 @@ from shared.timeutil import utc_now
 pytestmark = pytest.mark.exercise("01.7")
 
 
-@pytest.mark.parametrize("user_id", ["not-an-id", "abc", "z" * 24])
-async def test_an_id_that_is_not_an_object_id_is_not_found(client, user_id):
-    await accounts.seed_user("ada@example.com")
-    response = await client.get(f"/users/{user_id}")
-    expect.error(response, 404, f"GET /users/{user_id} (not a valid ObjectId)", code="not_found")
+async def test_an_id_that_is_not_an_object_id_is_not_found(client):
+    user = await accounts.seed_user("ada@example.com")
+    expect.status(await client.get(f"/users/{user.id}"), 200, "GET /users/{id} for an existing user")
+    for user_id in ("not-an-id", "z" * 24):
+        response = await client.get(f"/users/{user_id}")
+        expect.error(response, 404, f"GET /users/{user_id} (not a valid ObjectId)", code="not_found")
 
 
 async def test_a_soft_deleted_user_is_not_found(client):

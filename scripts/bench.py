@@ -1,0 +1,69 @@
+"""Benchmark: the wall time of grading Task 01 against the solutions, and the grader's
+overhead over running the same pytest suite directly on the same tree.
+
+    make bench            (or: .venv/bin/python scripts/bench.py [--runs N])
+
+Each measurement is the median of N runs after one warm-up run.
+"""
+
+import argparse
+import os
+import statistics
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+KIT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(KIT))
+
+from grader import manifest, runner, tree  # noqa: E402
+
+
+def timed(command: list[str], env: dict | None = None, cwd: Path = KIT) -> float:
+    start = time.perf_counter()
+    done = subprocess.run(command, cwd=cwd, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    elapsed = time.perf_counter() - start
+    if done.returncode not in (0, 1):
+        sys.exit(f"bench: {' '.join(command)} exited with {done.returncode}")
+    return elapsed
+
+
+def median_of(runs: int, command: list[str], **kwargs) -> float:
+    timed(command, **kwargs)  # warm-up: imports and .pyc files
+    return statistics.median(timed(command, **kwargs) for _ in range(runs))
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser()
+    parser.add_argument("--runs", type=int, default=5)
+    parser.add_argument("--task", default="01")
+    args = parser.parse_args()
+
+    course = manifest.load()
+    task = course.find(args.task)
+    grade_cmd = [str(Path(sys.executable).parent / "grade"), task.id, "--impl", "solutions"]
+    graded = median_of(args.runs, grade_cmd)
+
+    # The same tests, same tree, same pytest options, without the grader around them.
+    root = tree.build(tree.resolve_impl("solutions", course), task, course)
+    try:
+        env = dict(os.environ, PYTHONPATH=os.pathsep.join([str(root), str(KIT)]), PYTEST_DISABLE_PLUGIN_AUTOLOAD="1")
+        direct_cmd = [
+            sys.executable, "-m", "pytest", *map(str, task.test_dirs()), "-c", str(runner.CHILD_INI),
+            "--rootdir", str(KIT), "-p", "pytest_asyncio.plugin", "-p", "pytest_timeout",
+            "-p", "grader.plugin", "-p", "grader.testkit.fixtures", "-p", "no:cacheprovider", "-q", "--tb=no",
+        ]
+        direct = median_of(args.runs, direct_cmd, env=env, cwd=root)
+    finally:
+        tree.remove(root)
+
+    overhead = (graded - direct) / direct * 100
+    print(f"task {task.id}, solutions, embedded stack, median of {args.runs} warm runs on {os.cpu_count()} cores")
+    print(f"  grade (wall, whole command):   {graded:6.2f} s   (goal: under 2 s)")
+    print(f"  pytest directly, same suite:   {direct:6.2f} s")
+    print(f"  grader overhead:               {overhead:6.1f} %   (goal: under 25 %)")
+
+
+if __name__ == "__main__":
+    main()
