@@ -26,7 +26,7 @@ def scorecard(result: TaskResult, console: Console) -> None:
     table.add_column("Exercise", ratio=2)
     table.add_column("Points", justify="right", no_wrap=True)
     table.add_column("Status", no_wrap=True)
-    table.add_column("What to look at", ratio=5)
+    table.add_column("What to look at", ratio=5, overflow="fold")
     for exercise in result.exercises:
         status = exercise.status
         label = Text(status, style=STATUS_STYLE.get(status, "red"))

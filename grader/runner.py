@@ -89,6 +89,13 @@ def grade(
         for exercise in result.exercises:
             exercise.problem = f"no tests found in {task.public_tests} (the kit checkout is incomplete)"
         return result
+    if options.stack == "services" and task.kind == "code":
+        down = services_problem()
+        if down:
+            result.notice(down)
+            for exercise in result.exercises:
+                exercise.problem = "not graded: the services stack is not reachable (see above)"
+            return result
     root = tree.build(impl, task, course, kit_root)
     try:
         _Session(task, root, test_dirs, options, progress, result, kit_root).run(started)
@@ -96,6 +103,26 @@ def grade(
         tree.remove(root)
     result.duration = time.monotonic() - started
     return result
+
+
+def services_problem(timeout_ms: int = 2000) -> str:
+    """Why the services stack cannot be used right now, or "" when MongoDB answers."""
+    from pymongo import MongoClient
+    from pymongo.errors import PyMongoError
+
+    from grader.testkit.stack import mongodb_url
+
+    url = mongodb_url()
+    try:
+        client = MongoClient(url, serverSelectionTimeoutMS=timeout_ms)
+        try:
+            client.admin.command("ping")
+        finally:
+            client.close()
+    except PyMongoError as exc:
+        return (f"MongoDB at {url} did not answer ({type(exc).__name__}). Start it, set MONGODB_URL to where "
+                "it runs, or grade on the embedded stack (--stack embedded).")
+    return ""
 
 
 class _Session:

@@ -24,7 +24,7 @@ def _grade(task: Task, course: Course, impl: str) -> TaskResult:
 def check_task(task: Task, course: Course) -> list[Check]:
     reference = "solutions" if task.files else "starter"  # an environment task has no learner files
     solved = _grade(task, course, reference)
-    full = Check(f"task {task.id}: {reference} earns full marks")
+    full = Check(f"task {task.id}: " + ("solutions earn" if task.files else "the starter earns") + " full marks")
     full.problems += [f"notice: {n}" for n in solved.notices]
     for exercise in solved.exercises:
         if exercise.score != exercise.possible:

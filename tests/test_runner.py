@@ -116,3 +116,11 @@ def test_all_passing_is_pass(tmp_path):
     course = Course("C", "starter", "solutions", (task,))
     result = runner.grade(task, tree.Impl("starter", None), course, kit_root=tmp_path)
     assert result.exercises[0].status == PASS and result.total == 3
+
+
+def test_a_services_stack_that_is_down_still_gives_a_scorecard(course, monkeypatch):
+    monkeypatch.setenv("MONGODB_URL", "mongodb://127.0.0.1:9")
+    options = runner.RunOptions(stack="services")
+    result = runner.grade(course.find("01"), tree.resolve_impl("solutions", course), course, options)
+    assert len(result.notices) == 1 and "MongoDB at mongodb://127.0.0.1:9 did not answer" in result.notices[0]
+    assert all(e.status == STATUS_ERROR and "not reachable" in e.first_problem for e in result.exercises)
