@@ -40,7 +40,8 @@ def _load_course() -> manifest.Course:
 
 
 def grade_task(
-    task_key: str, impl: str, stack: str, json_path: Optional[Path], test_timeout: float, total_timeout: float
+    task_key: str, impl: str, stack: str, json_path: Optional[Path], test_timeout: float, total_timeout: float,
+    jobs: int = runner.RunOptions.jobs,
 ) -> None:
     if stack not in STACKS:
         _fail(f"--stack must be one of {', '.join(STACKS)}, not {stack!r}.")
@@ -48,7 +49,8 @@ def grade_task(
     try:
         task = course.find(task_key)
         chosen = tree.resolve_impl(impl, course)
-        options = runner.RunOptions(stack=stack, test_timeout=test_timeout, total_timeout=total_timeout)
+        options = runner.RunOptions(stack=stack, test_timeout=test_timeout, total_timeout=total_timeout,
+                                    jobs=max(1, jobs))
         with Progress(
             TextColumn(f"Grading task {task.id}"), BarColumn(), MofNCompleteColumn(), TimeElapsedColumn(),
             console=err, transient=True,
@@ -75,9 +77,10 @@ def task_command(
     json_path: Optional[Path] = typer.Option(None, "--json", help="Also write the results as JSON to this file."),
     test_timeout: float = typer.Option(10.0, "--test-timeout", help="Seconds one test may run."),
     total_timeout: float = typer.Option(300.0, "--total-timeout", help="Seconds the whole run may take."),
+    jobs: int = typer.Option(runner.RunOptions.jobs, "--jobs", help="Test processes to run side by side."),
 ) -> None:
     """Grade one task and print its scorecard."""
-    grade_task(task, impl, stack, json_path, test_timeout, total_timeout)
+    grade_task(task, impl, stack, json_path, test_timeout, total_timeout, jobs)
 
 
 @app.command("doctor")
