@@ -48,6 +48,22 @@ def _normalize_email(email: str) -> str:
     return email.strip().lower()
 
 
+async def _issue_token(model, user: User, ttl: timedelta) -> str:
+    """Store a new one-time token (its hash only) for ``user``; return the raw token to mail."""
+    raw_token = generate_token()
+    await model(user_id=user.id, token_hash=hash_token(raw_token), expires_at=utc_now() + ttl).insert()
+    return raw_token
+
+
+async def _redeemable(model, raw_token: str, kind: str):
+    """The token record and its live user, or TokenError if either is unusable."""
+    record = await model.find_one({"token_hash": hash_token(raw_token)})
+    user = None if record is None or record.is_used() or record.is_expired() else await User.get(record.user_id)
+    if user is None or user.is_deleted():
+        raise TokenError(f"This {kind} link is invalid or has expired.")
+    return record, user
+
+
 class AuthService:
     def __init__(self, settings: Settings, events: EventPublisher, mailer: Mailer):
         self.settings = settings
@@ -145,23 +161,13 @@ class AuthService:
         except DuplicateKeyError:  # a concurrent registration won the race
             raise DuplicateError("An account with this email already exists.") from None
 
-        raw_token = generate_token()
-        await EmailVerificationToken(
-            user_id=user.id,
-            token_hash=hash_token(raw_token),
-            expires_at=utc_now() + EMAIL_VERIFICATION_TTL,
-        ).insert()
+        raw_token = await _issue_token(EmailVerificationToken, user, EMAIL_VERIFICATION_TTL)
         await self.mailer.send_email_verification(email, raw_token)
         self.events.emit(EventType.USER_CREATED, str(user.id), user.event_data())
         return user
 
     async def verify_email(self, token: str) -> User:
-        record = await EmailVerificationToken.find_one({"token_hash": hash_token(token)})
-        if record is None or record.is_used() or record.is_expired():
-            raise TokenError("This verification link is invalid or has expired.")
-        user = await User.get(record.user_id)
-        if user is None or user.is_deleted():
-            raise TokenError("This verification link is invalid or has expired.")
+        record, user = await _redeemable(EmailVerificationToken, token, "verification")
         now = utc_now()
         record.used_at = now
         await record.save()
@@ -208,21 +214,11 @@ class AuthService:
         user = await User.find_one({"contact_info.primary_email": _normalize_email(email), "deleted_at": None})
         if user is None:
             return  # say nothing: the response must not reveal whether the account exists
-        raw_token = generate_token()
-        await PasswordResetToken(
-            user_id=user.id,
-            token_hash=hash_token(raw_token),
-            expires_at=utc_now() + PASSWORD_RESET_TTL,
-        ).insert()
+        raw_token = await _issue_token(PasswordResetToken, user, PASSWORD_RESET_TTL)
         await self.mailer.send_password_reset(user.email, raw_token)
 
     async def reset_password(self, token: str, new_password: str) -> None:
-        record = await PasswordResetToken.find_one({"token_hash": hash_token(token)})
-        if record is None or record.is_used() or record.is_expired():
-            raise TokenError("This reset link is invalid or has expired.")
-        user = await User.get(record.user_id)
-        if user is None or user.is_deleted():
-            raise TokenError("This reset link is invalid or has expired.")
+        record, user = await _redeemable(PasswordResetToken, token, "reset")
         self.validate_password(new_password, user.email)
         now = utc_now()
         record.used_at = now
