@@ -54,10 +54,14 @@ def _innermost_is(exc: BaseException, package: str) -> bool:
     return bool(frames) and f"{os.sep}{package}{os.sep}" in frames[-1][0]
 
 
+def _syntax_error(exc: SyntaxError, impl_root: str) -> str:
+    where = os.path.relpath(exc.filename, impl_root) if impl_root else exc.filename
+    return f"{where}, line {exc.lineno}: {type(exc).__name__}: {exc.msg}"
+
+
 def describe_import_failure(exc: BaseException, rel: str, impl_root: str) -> str:
     if isinstance(exc, SyntaxError) and exc.filename:
-        where = os.path.relpath(exc.filename, impl_root) if impl_root else exc.filename
-        return f"{where}, line {exc.lineno}: {type(exc).__name__}: {exc.msg}. Nothing in this file can run until it is fixed."
+        return f"{_syntax_error(exc, impl_root)}. Nothing in this file can run until it is fixed."
     where = learner_location(exc, impl_root, [rel]) or rel
     return f"importing {rel} failed at {where}: {type(exc).__name__}: {exc}"
 
@@ -96,9 +100,9 @@ def verdict(report, call, item, impl_root: str, learner_files: list[str]) -> tup
             return "failed", f"not implemented yet: {exc or 'this method'} still raises NotImplementedError{at}."
     if isinstance(exc, AssertionError):
         return "failed", _assertion_text(exc)
-    if isinstance(exc, LearnerModuleUnavailable) or (
-        isinstance(exc, (SyntaxError, ImportError)) and (where or isinstance(exc, SyntaxError))
-    ):
+    if isinstance(exc, SyntaxError) and exc.filename:
+        return "error", f"your code does not import: {_syntax_error(exc, impl_root)}."
+    if isinstance(exc, LearnerModuleUnavailable) or (isinstance(exc, ImportError) and where):
         return "error", f"your code does not import: {name}: {exc}{at}."
     if isinstance(exc, SystemExit):
         return "error", f"your code called exit({exc.code}){at}; services must raise errors, not exit."
