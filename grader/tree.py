@@ -32,6 +32,8 @@ def resolve_impl(choice: str, course: Course, kit_root: Path = KIT_ROOT) -> Impl
     path = Path(choice).expanduser().resolve()
     if not path.is_dir():
         raise TreeError(f"--impl {choice}: no such directory. Use starter, solutions or a directory laid out like starter/.")
+    if not (path / "backend").is_dir() and (path / course.starter / "backend").is_dir():
+        path = path / course.starter  # a whole checkout of the kit, e.g. a learner's fork
     return Impl(str(path), path)
 
 

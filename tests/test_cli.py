@@ -77,3 +77,14 @@ def test_main_treats_a_bare_task_id_as_the_task_command(monkeypatch):
     cli.main(["01", "--impl", "solutions"])
     cli.main(["selftest"])
     assert seen == [["task", "01", "--impl", "solutions"], ["selftest"]]
+
+
+def test_a_whole_fork_can_be_graded(tmp_path):
+    import shutil
+
+    from grader import KIT_ROOT
+
+    fork = tmp_path / "fork"
+    shutil.copytree(KIT_ROOT / "solutions", fork / "starter")
+    result = invoke("01", "--impl", str(fork))
+    assert result.exit_code == 0 and "Total: 100 / 100" in result.output, result.output
