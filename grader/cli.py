@@ -32,6 +32,20 @@ def _fail(message: str) -> None:
     raise typer.Exit(2)
 
 
+GRADER_NEEDS = ("pytest", "pytest_asyncio", "pytest_timeout", "httpx")
+APP_NEEDS = ("fastapi", "beanie", "motor", "mongomock_motor", "bcrypt", "jwt", "email_validator")
+
+
+def _check_install(task: manifest.Task) -> None:
+    """Refuse to grade on a broken install: a scorecard full of import errors would mislead."""
+    import importlib.util
+
+    needed = GRADER_NEEDS + (APP_NEEDS if task.kind == "code" else ())
+    missing = [name for name in needed if importlib.util.find_spec(name) is None]
+    if missing:
+        _fail(f"broken install: {', '.join(missing)} cannot be imported. Run `make setup` (or `pip install -e .`).")
+
+
 def _load_course() -> manifest.Course:
     try:
         return manifest.load()
@@ -48,6 +62,7 @@ def grade_task(
     course = _load_course()
     try:
         task = course.find(task_key)
+        _check_install(task)
         chosen = tree.resolve_impl(impl, course)
         options = runner.RunOptions(stack=stack, test_timeout=test_timeout, total_timeout=total_timeout,
                                     jobs=max(1, jobs))

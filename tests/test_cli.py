@@ -88,3 +88,13 @@ def test_a_whole_fork_can_be_graded(tmp_path):
     shutil.copytree(KIT_ROOT / "solutions", fork / "starter")
     result = invoke("01", "--impl", str(fork))
     assert result.exit_code == 0 and "Total: 100 / 100" in result.output, result.output
+
+
+def test_a_broken_install_is_a_one_line_error(monkeypatch):
+    import importlib.util
+
+    real = importlib.util.find_spec
+    monkeypatch.setattr(importlib.util, "find_spec", lambda name, *a: None if name == "beanie" else real(name, *a))
+    result = invoke("01")
+    assert result.exit_code == 2
+    assert "broken install: beanie cannot be imported" in result.output
