@@ -45,13 +45,21 @@ async def db():
         yield database
 
 
-@pytest_asyncio.fixture
-async def app(settings, events, outbox, db):
+@pytest.fixture(scope="session")
+def _built_app():
+    """The app, built once per test process: building its routes is the slow part."""
     from backend.server import create_app
 
-    application = create_app(settings, database=db, events=events, mailer=outbox)
-    async with application.router.lifespan_context(application):
-        yield application
+    return create_app()
+
+
+@pytest_asyncio.fixture
+async def app(_built_app, settings, events, outbox, db):
+    """The app on this test's own database, settings, event recorder and mail recorder."""
+    state = _built_app.state
+    state.settings, state.database, state.events, state.mailer = settings, db, events, outbox
+    async with _built_app.router.lifespan_context(_built_app):
+        yield _built_app
 
 
 @pytest_asyncio.fixture

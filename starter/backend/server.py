@@ -38,11 +38,13 @@ def create_app(
 
     @asynccontextmanager
     async def lifespan(app: FastAPI):
+        # Everything comes from app.state, so a test can give one app a fresh database,
+        # settings and recorders for each test instead of building the app again.
         client = None
-        db = database
+        db = app.state.database
         if db is None:
-            client = _mongo_client(settings.mongodb_url)
-            db = client[settings.database_name]
+            client = _mongo_client(app.state.settings.mongodb_url)
+            db = client[app.state.settings.database_name]
         await init_beanie(database=db, document_models=ALL_DOCUMENTS)
         app.state.db = db
         log.info("Beanie initialised on database %s", db.name)
@@ -58,6 +60,7 @@ def create_app(
         lifespan=lifespan,
     )
     app.state.settings = settings
+    app.state.database = database  # None: connect to settings.mongodb_url at start-up
     app.state.events = events or LoggingPublisher()
     app.state.mailer = mailer or LogMailer()
 
