@@ -20,22 +20,22 @@ $(STAMP): pyproject.toml
 	touch $(STAMP)
 
 grade: $(STAMP)  ## make grade TASK=01 [IMPL=solutions|PATH] [STACK=services]
-	$(BIN)/grade $(TASK) --impl $(IMPL) --stack $(STACK)
+	@$(BIN)/grade $(TASK) --impl $(IMPL) --stack $(STACK)
 
 doctor: $(STAMP)
-	$(BIN)/grade doctor --stack $(STACK)
+	@$(BIN)/grade doctor --stack $(STACK)
 
 list: $(STAMP)
-	$(BIN)/grade list
+	@$(BIN)/grade list
 
 progress: $(STAMP)
-	$(BIN)/grade progress
+	@$(BIN)/grade progress
 
 unit: $(STAMP)  ## the grader's own unit tests
 	$(BIN)/python -m pytest tests -q
 
 verify: $(STAMP)  ## solutions earn full marks, the starter zero, manifest/docs/tests agree
-	$(BIN)/grade selftest
+	@$(BIN)/grade selftest
 
 test: unit verify  ## everything CI runs
 
