@@ -106,6 +106,14 @@ class TaskResult:
         if message not in self.notices:
             self.notices.append(message)
 
+    def not_graded(self, problem: str, notice: str = "") -> "TaskResult":
+        """Mark every exercise as ungradable for one reason (shown once, as a notice)."""
+        if notice:
+            self.notice(notice)
+        for exercise in self.exercises:
+            exercise.problem = problem
+        return self
+
     def to_dict(self) -> dict:
         return {
             "task": self.task,

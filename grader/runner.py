@@ -86,16 +86,11 @@ def grade(
     result = empty_result(task, impl.label, options.stack)
     test_dirs = task.test_dirs(kit_root, include_hidden=options.include_hidden)
     if not test_dirs:
-        for exercise in result.exercises:
-            exercise.problem = f"no tests found in {task.public_tests} (the kit checkout is incomplete)"
-        return result
+        return result.not_graded(f"no tests found in {task.public_tests} (the kit checkout is incomplete)")
     if options.stack == "services" and task.kind == "code":
         down = services_problem()
         if down:
-            result.notice(down)
-            for exercise in result.exercises:
-                exercise.problem = "not graded: the services stack is not reachable (see above)"
-            return result
+            return result.not_graded("not graded: the services stack is not reachable (see above)", down)
     root = tree.build(impl, task, course, kit_root)
     try:
         _Session(task, root, test_dirs, options, progress, result, kit_root).run(started)
@@ -129,7 +124,7 @@ class _Session:
     def __init__(self, task, root, test_dirs, options, progress, result, kit_root):
         self.task, self.root, self.test_dirs = task, root, test_dirs
         self.options, self.progress, self.result, self.kit_root = options, progress, result, kit_root
-        self.tests: dict[str, dict] = {}  # nodeid -> {"exercise": id}
+        self.tests: dict[str, str | None] = {}  # nodeid -> exercise id from its marker
         self.order: list[str] = []  # collection order; shard i runs order[i::jobs]
         self.verdicts: dict[str, TestResult] = {}
         self.broken_files: set[str] = set()
@@ -194,9 +189,7 @@ class _Session:
     def _no_collection(self, run: _Run) -> None:
         tail = " | ".join(run.output_tail.strip().splitlines()[-5:])
         reason = f"the tests could not be started (exit code {run.exit_code}): {tail}"
-        self.result.notice(reason[:2000])
-        for exercise in self.result.exercises:
-            exercise.problem = "not graded: the tests could not be started (see above)"
+        self.result.not_graded("not graded: the tests could not be started (see above)", reason[:2000])
 
     def _mark_left(self, nodeids: list[str], message: str) -> None:
         for nodeid in nodeids:
@@ -212,10 +205,10 @@ class _Session:
 
     def _fill_result(self) -> None:
         by_id = {e.id: e for e in self.result.exercises}
-        for nodeid, info in self.tests.items():
-            exercise = by_id.get(info["exercise"])
+        for nodeid, exercise_id in self.tests.items():
+            exercise = by_id.get(exercise_id)
             if exercise is None:
-                what = f"names exercise {info['exercise']!r}, which is not in course.toml" if info["exercise"] else "has no exercise marker"
+                what = f"names exercise {exercise_id!r}, which is not in course.toml" if exercise_id else "has no exercise marker"
                 self.result.notice(f"Kit problem: {nodeid} {what}; not scored.")
                 continue
             exercise.tests.append(self.verdicts[nodeid])
@@ -303,7 +296,7 @@ class _Session:
             with self.lock:
                 if not self.tests:
                     self.order = [test["nodeid"] for test in event["tests"]]
-                    self.tests = {test["nodeid"]: {"exercise": test["exercise"]} for test in event["tests"]}
+                    self.tests = {test["nodeid"]: test["exercise"] for test in event["tests"]}
         elif kind == "collect_error":
             self.result.notice("Kit problem: a test file could not be collected: " + event["message"][-800:])
         elif kind == "import_start":
