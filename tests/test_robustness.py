@@ -75,3 +75,11 @@ def test_a_loop_that_ignores_the_per_test_timeout(grade_tree, course):
     stopped = [t for t in read.tests if t.outcome == "timeout"]
     assert stopped and "the grader stopped it" in stopped[0].message
     assert by_id(result)["01.5"].status == PASS
+
+
+def test_a_module_that_exits_while_importing(grade_tree, course):
+    result = grade_tree("import_exit")
+    assert_full_scorecard(result, course)
+    assert any("Importing backend/services/users.py ended the test process (exit code 4)" in n for n in result.notices)
+    assert by_id(result)["01.7"].status == STATUS_ERROR
+    assert by_id(result)["01.2"].status == PASS
