@@ -16,7 +16,7 @@ from rich.console import Console
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
 from rich.table import Table
 
-from grader import manifest, render, runner, state, tree
+from grader import install, manifest, render, runner, state, tree
 from grader.manifest import ManifestError
 from grader.tree import TreeError
 
@@ -32,18 +32,11 @@ def _fail(message: str) -> None:
     raise typer.Exit(2)
 
 
-GRADER_NEEDS = ("pytest", "pytest_asyncio", "pytest_timeout", "httpx")
-APP_NEEDS = ("fastapi", "beanie", "motor", "mongomock_motor", "bcrypt", "jwt", "email_validator")
-
-
 def _check_install(task: manifest.Task) -> None:
     """Refuse to grade on a broken install: a scorecard full of import errors would mislead."""
-    import importlib.util
-
-    needed = GRADER_NEEDS + (APP_NEEDS if task.kind == "code" else ())
-    missing = [name for name in needed if importlib.util.find_spec(name) is None]
-    if missing:
-        _fail(f"broken install: {', '.join(missing)} cannot be imported. Run `make setup` (or `pip install -e .`).")
+    lost = install.missing(install.GRADER_MODULES + (install.APP_MODULES if task.kind == "code" else ()))
+    if lost:
+        _fail(f"broken install: {', '.join(lost)} cannot be imported. Run `make setup` (or `pip install -e .`).")
 
 
 def _load_course() -> manifest.Course:

@@ -78,8 +78,11 @@ class GraderPlugin:
             marker = item.get_closest_marker("exercise")
             tests.append({"nodeid": item.nodeid, "exercise": marker.args[0] if marker else None})
         self.recorder.write(kind="collected", tests=tests)
-        kept = [item for k, item in enumerate(items) if k % self.shards == self.shard and item.nodeid not in self.deselect]
-        config.hook.pytest_deselected(items=[item for item in items if item not in kept])
+        kept, dropped = [], []
+        for k, item in enumerate(items):
+            mine = k % self.shards == self.shard and item.nodeid not in self.deselect
+            (kept if mine else dropped).append(item)
+        config.hook.pytest_deselected(items=dropped)
         items[:] = kept
 
     def pytest_collectreport(self, report):

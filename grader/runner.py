@@ -153,8 +153,9 @@ class _Session:
             if run.collected is None and not self.tests:
                 self.failed_start = run
                 return
-            self._settle(run, self.order[index::count])
-            left = [n for n in self.order[index::count] if n not in self.verdicts]
+            mine = self.order[index::count]
+            self._settle(run, mine)
+            left = [n for n in mine if n not in self.verdicts]
             if not left:
                 return
             if run.killed_for == "deadline" or time.monotonic() >= deadline:
