@@ -24,7 +24,7 @@ app = typer.Typer(add_completion=False, no_args_is_help=True, help="Grade course
 console = Console()
 err = Console(stderr=True)
 COMMANDS = {"task", "doctor", "selftest", "list", "progress"}
-STACKS = ("embedded", "services")
+STACKS = ("embedded", "local", "services")
 
 
 def _fail(message: str) -> None:

@@ -5,6 +5,7 @@ import os
 from types import TracebackType
 
 NEEDS_SERVICES = "needs the services stack"
+MESSAGE_LIMIT = 2000  # a learner's 10 MB exception message must not become a 10 MB result
 
 
 class LearnerModuleUnavailable(ImportError):
@@ -73,7 +74,16 @@ def _assertion_text(exc: BaseException) -> str:
     return head or "an assertion failed"
 
 
+def cut(message: str, limit: int = MESSAGE_LIMIT) -> str:
+    return message if len(message) <= limit else message[:limit] + " [... cut]"
+
+
 def verdict(report, call, item, impl_root: str, learner_files: list[str]) -> tuple[str, str]:
+    outcome, message = _verdict(report, call, item, impl_root, learner_files)
+    return outcome, cut(message)
+
+
+def _verdict(report, call, item, impl_root: str, learner_files: list[str]) -> tuple[str, str]:
     if report.passed:
         return "passed", ""
     if report.skipped:
@@ -86,6 +96,10 @@ def verdict(report, call, item, impl_root: str, learner_files: list[str]) -> tup
     if excinfo is None:
         return "error", str(report.longrepr)[-500:]
     exc = _unwrap(excinfo.value)
+    from grader.testkit.remote import AppVerdict
+
+    if isinstance(exc, AppVerdict):  # the app runs in its own process: kit code described it
+        return exc.outcome, str(exc)
     where = learner_location(exc, impl_root, learner_files)
     at = f" (at {where})" if where else ""
     name = type(exc).__name__

@@ -7,6 +7,7 @@ from pathlib import Path
 from grader import KIT_ROOT
 
 MANIFEST_PATH = KIT_ROOT / "course.toml"
+KNOWN_BACKENDS = ("mongodb", "kafka", "mysql")
 
 
 class ManifestError(Exception):
@@ -32,6 +33,7 @@ class Task:
     public_tests: str
     hidden_tests: str
     exercises: tuple[Exercise, ...] = field(default_factory=tuple)
+    backends: tuple[str, ...] = ()  # what the local and services stacks must start or reach
 
     @property
     def label(self) -> str:
@@ -88,6 +90,7 @@ def load(path: Path = MANIFEST_PATH) -> Course:
                 public_tests=t["public_tests"],
                 hidden_tests=t.get("hidden_tests", ""),
                 exercises=tuple(Exercise(e["id"], e["title"], int(e["points"]), e["anchor"]) for e in t["exercises"]),
+                backends=tuple(t.get("backends", [])),
             )
             for t in data["tasks"]
         )
@@ -96,6 +99,10 @@ def load(path: Path = MANIFEST_PATH) -> Course:
     except (KeyError, TypeError, ValueError) as exc:
         raise ManifestError(f"The course manifest {path} is malformed: missing or bad field {exc}.") from None
     _check_unique(result)
+    for task in result.tasks:
+        unknown = [b for b in task.backends if b not in KNOWN_BACKENDS]
+        if unknown:
+            raise ManifestError(f"Task {task.id} needs unknown backends {unknown}; known: {', '.join(KNOWN_BACKENDS)}.")
     return result
 
 

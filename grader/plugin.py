@@ -60,7 +60,7 @@ def _broken_module(name: str, reason: str) -> types.ModuleType:
 
 
 class GraderPlugin:
-    def __init__(self, recorder: _Recorder, deselect: set[str], broken: set[str], import_seconds: float,
+    def __init__(self, recorder: _Recorder, deselect: set[str], broken: dict[str, str], import_seconds: float,
                  shard: str = "0/1"):
         self.recorder = recorder
         self.shard, self.shards = (int(part) for part in shard.split("/"))
@@ -68,7 +68,33 @@ class GraderPlugin:
         self.deselect = deselect
         self.broken = broken
         self.impl_root = os.environ.get("GRADER_IMPL_ROOT", "")
+        self.stack = os.environ.get("GRADER_STACK", "embedded")
         self.phases: dict[str, dict] = {}
+
+    # -- streams a learner may close -------------------------------------------------
+
+    def pytest_sessionstart(self, session):
+        # pytest's own output gets a private copy of stdout, so learner code that closes
+        # sys.stdout (or fd 1) cannot crash the test process.
+        from _pytest._io import TerminalWriter
+
+        reporter = session.config.pluginmanager.get_plugin("terminalreporter")
+        if reporter is not None:
+            private = os.fdopen(os.dup(1), "w", buffering=1, encoding="utf-8", errors="replace")
+            reporter._tw = TerminalWriter(private)  # pytest keeps its writer here (no public setter)
+
+    @staticmethod
+    def _heal_streams() -> None:
+        """Give closed standard streams a harmless replacement."""
+        for fd in (1, 2):
+            try:
+                os.fstat(fd)
+            except OSError:
+                os.dup2(os.open(os.devnull, os.O_WRONLY), fd)
+        for name in ("stdout", "stderr"):
+            stream = getattr(sys, name)
+            if stream is None or getattr(stream, "closed", False):
+                setattr(sys, name, open(os.devnull, "w", encoding="utf-8"))
 
     # -- collection ----------------------------------------------------------------
 
@@ -92,13 +118,16 @@ class GraderPlugin:
     # -- learner files must import before any test runs ----------------------------
 
     def pytest_collection_finish(self, session):
+        if self.stack != "embedded":
+            return  # the app runs in its own process; learner code is never imported here
         for rel in _learner_files():
             name = _module_name(rel)
             if rel in self.broken:
-                sys.modules[name] = _broken_module(name, f"{rel} ended the test process while being imported")
+                sys.modules[name] = _broken_module(name, self.broken[rel])
                 continue
             self.recorder.write(kind="import_start", file=rel)
             message = self._import(name, rel)
+            self._heal_streams()
             self.recorder.write(kind="import", file=rel, ok=message is None, message=message)
 
     def _import(self, name: str, rel: str) -> str | None:
@@ -124,6 +153,7 @@ class GraderPlugin:
     # -- running -------------------------------------------------------------------
 
     def pytest_runtest_logstart(self, nodeid, location):
+        self._heal_streams()
         self.phases[nodeid] = {}
         self.recorder.write(kind="start", nodeid=nodeid)
 
@@ -157,7 +187,10 @@ def pytest_configure(config):
     if not path:
         return
     deselect = set(filter(None, os.environ.get("GRADER_DESELECT", "").split("\n")))
-    broken = set(filter(None, os.environ.get("GRADER_BROKEN_FILES", "").split(",")))
+    try:
+        broken = dict(json.loads(os.environ.get("GRADER_BROKEN_FILES") or "{}"))
+    except (ValueError, TypeError):
+        broken = {}
     import_seconds = float(config.getoption("timeout", None) or DEFAULT_IMPORT_SECONDS)
     plugin = GraderPlugin(_Recorder(path), deselect, broken, import_seconds, os.environ.get("GRADER_SHARD", "0/1"))
     config.pluginmanager.register(plugin, "grader-recorder")

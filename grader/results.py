@@ -5,6 +5,8 @@ from dataclasses import asdict, dataclass, field
 
 from grader.manifest import Task
 
+NOTICE_LIMIT = 2000
+
 # Test outcomes.
 PASSED, FAILED, ERROR, TIMEOUT, NEEDS_SERVICES, NOT_RUN = (
     "passed", "failed", "error", "timeout", "needs_services", "not_run",
@@ -93,6 +95,8 @@ class TaskResult:
     # Things that went wrong with the whole run, each shown once above the table.
     notices: list[str] = field(default_factory=list)
     duration: float = 0.0
+    trust: str = ""  # how far the learner's code was kept from the verdicts (see grader/stacks/app.py)
+    provenance: dict = field(default_factory=dict)  # learner file hashes, kit commit, suite hash
 
     @property
     def total(self) -> float:
@@ -102,7 +106,13 @@ class TaskResult:
     def possible(self) -> int:
         return sum(e.possible for e in self.exercises)
 
+    @property
+    def graded(self) -> bool:
+        """False when the run could not grade anything (a stack that is down, no tests)."""
+        return any(not e.problem for e in self.exercises)
+
     def notice(self, message: str) -> None:
+        message = message if len(message) <= NOTICE_LIMIT else message[:NOTICE_LIMIT] + " [... cut]"
         if message not in self.notices:
             self.notices.append(message)
 
@@ -123,6 +133,8 @@ class TaskResult:
             "total": self.total,
             "possible": self.possible,
             "duration_seconds": round(self.duration, 2),
+            "trust": self.trust,
+            **self.provenance,
             "notices": self.notices,
             "exercises": [e.to_dict() for e in self.exercises],
         }

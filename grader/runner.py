@@ -1,13 +1,20 @@
-"""Run a task's tests in a child process and turn what happened into a TaskResult.
+"""Run a task's tests in child processes and turn what happened into a TaskResult.
 
 The child is plain pytest with ``grader.plugin`` loaded; the plugin streams events to a
 file. The parent watches that file: a test that makes no progress for too long gets its
 process killed, and a process that dies (exit, crash, kill) is started again without the
 tests already decided, so every test ends with a verdict.
+
+On the embedded stack the learner's code runs inside the test process (a self-check). On
+the local and services stacks it never does: the test process starts the learner's app as
+its own sandboxed process (grader/stacks/app.py) and reaches it over HTTP, and this
+process starts or checks the backends the task needs, once per run.
 """
 
 import json
 import os
+import resource
+import shutil
 import signal
 import subprocess
 import sys
@@ -19,15 +26,19 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Callable
 
-from grader import KIT_ROOT, tree
+from concurrent.futures import ThreadPoolExecutor
+
+from grader import KIT_ROOT, diagnose, provenance, reap, stacks, tree
 from grader.manifest import Course, Task
 from grader.results import ERROR, NOT_RUN, TIMEOUT, TaskResult, TestResult, empty_result
+from grader.stacks import app as app_process
 
 CHILD_INI = KIT_ROOT / "grader" / "pytest-child.ini"
-MAX_RUNS = 8  # one first run plus restarts after crashes or hangs
+MAX_IDLE_RUNS = 3  # restarts that decide no test at all before the rest is given up
 STARTUP_SECONDS = 60  # collection and imports, before the first test starts
 TAIL_BYTES = 16_000
 PYTEST_DONE = (0, 1, 5)  # all passed, some failed, nothing to run
+EMBEDDED_MEMORY = 4 << 30  # address space of an embedded test process: a memory bomb stays small
 
 Progress = Callable[[int, int, str], None]
 
@@ -84,40 +95,52 @@ def grade(
 ) -> TaskResult:
     started = time.monotonic()
     result = empty_result(task, impl.label, options.stack)
+    remote = options.stack != stacks.EMBEDDED
+    result.trust = app_process.trust_label() if remote else (
+        "self-check: your code ran inside the test process (use --stack local for a grading that cannot be fooled)")
     test_dirs = task.test_dirs(kit_root, include_hidden=options.include_hidden)
     if not test_dirs:
         return result.not_graded(f"no tests found in {task.public_tests} (the kit checkout is incomplete)")
-    if options.stack == "services" and task.kind == "code":
-        down = services_problem()
-        if down:
-            return result.not_graded("not graded: the services stack is not reachable (see above)", down)
-    root = tree.build(impl, task, course, kit_root)
+    reap.become_subreaper()  # anything learner code leaves running comes back to us
+    built = tree.build(impl, task, course, kit_root, strict=remote)
+    result.provenance = provenance.record(built.taken, test_dirs, kit_root)
     try:
-        _Session(task, root, test_dirs, options, progress, result, kit_root).run(started)
+        if remote and task.kind == "code":
+            built.root.chmod(0o755)  # the app's own user must read it (not write it)
+        with ThreadPoolExecutor(max_workers=1) as pool:
+            checking = pool.submit(_import_problems, task, built, options) if remote else None
+            with stacks.prepare(options.stack, task.backends if remote else ()) as prepared:
+                broken = dict(built.refused)
+                if checking is not None:
+                    broken.update(checking.result())
+                for why in broken.values():
+                    result.notice(why)
+                if prepared.problems:
+                    return result.not_graded(f"not graded: the {options.stack} stack is not ready (see above)",
+                                             " / ".join(prepared.problems))
+                session = _Session(task, built.root, test_dirs, options, progress, result, kit_root)
+                session.broken_files = broken
+                session.backend_env = prepared.env
+                session.run(started)
     finally:
-        tree.remove(root)
+        reap.kill_descendants()
+        tree.remove(built.root)
     result.duration = time.monotonic() - started
     return result
 
 
-def services_problem(timeout_ms: int = 2000) -> str:
-    """Why the services stack cannot be used right now, or "" when MongoDB answers."""
-    from pymongo import MongoClient
-    from pymongo.errors import PyMongoError
-
-    from grader.testkit.stack import mongodb_url
-
-    url = mongodb_url()
+def _import_problems(task: Task, built: tree.Built, options: RunOptions) -> dict[str, str]:
+    """Import each learner file once in a sandboxed process (never here): the ones that
+    hang, exit or raise are refused at once by the app instead of failing every request
+    slowly."""
+    modules = {rel: rel.removesuffix(".py").replace("/", ".") for rel in task.files if rel not in built.refused}
+    if not modules:
+        return {}
+    box = app_process.Sandbox.for_app(built.root, {})
     try:
-        client = MongoClient(url, serverSelectionTimeoutMS=timeout_ms)
-        try:
-            client.admin.command("ping")
-        finally:
-            client.close()
-    except PyMongoError as exc:
-        return (f"MongoDB at {url} did not answer ({type(exc).__name__}). Start it, set MONGODB_URL to where "
-                "it runs, or grade on the embedded stack (--stack embedded).")
-    return ""
+        return app_process.preflight(box, modules, timeout=max(options.test_timeout, 5.0))
+    finally:
+        box.remove()
 
 
 class _Session:
@@ -127,9 +150,11 @@ class _Session:
         self.tests: dict[str, str | None] = {}  # nodeid -> exercise id from its marker
         self.order: list[str] = []  # collection order; shard i runs order[i::jobs]
         self.verdicts: dict[str, TestResult] = {}
-        self.broken_files: set[str] = set()
+        self.broken_files: dict[str, str] = {}  # learner file -> why it cannot be imported
+        self.backend_env: dict[str, str] = {}
         self.failed_start: _Run | None = None
         self.lock = threading.Lock()
+        self.stopping = threading.Event()  # Ctrl-C: stop every child and return
 
     # -- the loop over child runs --------------------------------------------------
 
@@ -139,17 +164,34 @@ class _Session:
                   for i in range(self.options.jobs)]
         for shard in shards:
             shard.start()
-        for shard in shards:
-            shard.join()
+        try:
+            for shard in shards:
+                shard.join()
+        except KeyboardInterrupt:
+            self.stopping.set()
+            for shard in shards:
+                shard.join()
+            raise
         if not self.tests:
             self._no_collection(self.failed_start or _Run())
             return
         self._fill_result()
 
     def _run_shard(self, index: int, count: int, deadline: float) -> None:
-        """Run every count-th test, starting at index, until each has a verdict."""
-        for _ in range(MAX_RUNS):
-            run = self._run_child(deadline, index, count)
+        """Run every count-th test, starting at index, until each has a verdict. A crash
+        costs only the test it happened in: the process is started again for the rest, for
+        as long as each start decides at least one test."""
+        idle = 0
+        while True:
+            decided = len(self.verdicts)
+            try:
+                run = self._run_child(deadline, index, count)
+            except OSError as exc:  # e.g. learner code deleted the graded tree
+                run = _Run(output_tail=f"the test process could not be started: {exc}")
+                if not self.root.is_dir():
+                    self.result.notice("Learner code deleted the folder the tests run in; it was rebuilt "
+                                       "for the remaining tests.")
+                    self.root.mkdir(parents=True, exist_ok=True)
             if run.collected is None and not self.tests:
                 self.failed_start = run
                 return
@@ -158,16 +200,24 @@ class _Session:
             left = [n for n in mine if n not in self.verdicts]
             if not left:
                 return
+            if self.stopping.is_set():
+                self._mark_left(left, "not run: grading was interrupted")
+                return
             if run.killed_for == "deadline" or time.monotonic() >= deadline:
                 self._mark_left(left, f"not run: the whole run took longer than {self.options.total_timeout:.0f} s")
                 return
-        self._mark_left(left, f"not run: the test process stopped {MAX_RUNS} times; see the messages above")
+            idle = idle + 1 if len(self.verdicts) == decided else 0
+            if idle >= MAX_IDLE_RUNS:
+                last = " | ".join(run.output_tail.strip().splitlines()[-2:])[:300]
+                self._mark_left(left, f"not run: the test process stopped {idle} times in a row before any test "
+                                      f"finished (exit code {run.exit_code}){': ' + last if last else ''}")
+                return
 
     def _settle(self, run: _Run, shard_tests: list[str]) -> None:
         """Give a verdict to whatever was cut short when the child stopped."""
         if run.importing:
-            self.broken_files.add(run.importing)
             how = "did not finish" if run.killed_for else f"ended the test process (exit code {run.exit_code})"
+            self.broken_files[run.importing] = f"{run.importing} {how} while being imported"
             self.result.notice(f"Importing {run.importing} {how}. Look at its module-level code.")
         if run.running and run.running not in self.verdicts:
             if run.killed_for == "stall":
@@ -199,7 +249,7 @@ class _Session:
     def _record(self, nodeid: str, outcome: str, message: str, duration: float = 0.0) -> None:
         hidden = bool(self.task.hidden_tests) and nodeid.startswith(self.task.hidden_tests.rstrip("/") + "/")
         with self.lock:
-            self.verdicts[nodeid] = TestResult(nodeid, outcome, message, hidden, duration)
+            self.verdicts[nodeid] = TestResult(nodeid, outcome, diagnose.cut(str(message)), hidden, float(duration))
             done = len(self.verdicts)
         if self.progress:
             self.progress(done, len(self.tests), nodeid)
@@ -212,7 +262,7 @@ class _Session:
                 what = f"names exercise {exercise_id!r}, which is not in course.toml" if exercise_id else "has no exercise marker"
                 self.result.notice(f"Kit problem: {nodeid} {what}; not scored.")
                 continue
-            exercise.tests.append(self.verdicts[nodeid])
+            exercise.tests.append(self.verdicts.get(nodeid) or TestResult(nodeid, NOT_RUN, "not run: no verdict arrived"))
         for exercise in self.result.exercises:
             if not exercise.tests and not exercise.problem:
                 exercise.problem = "no tests found for this exercise (a kit problem: tell your instructor)"
@@ -220,19 +270,29 @@ class _Session:
     # -- one child process ---------------------------------------------------------
 
     def _child_env(self, events_path: str, shard: str) -> dict[str, str]:
-        env = dict(os.environ)
-        path = [str(self.root), str(self.kit_root)] + ([env["PYTHONPATH"]] if env.get("PYTHONPATH") else [])
+        env = {k: v for k, v in os.environ.items() if not k.startswith("GRADER_")}
+        remote = self.options.stack != stacks.EMBEDDED
+        # Remote stacks: the graded tree is the app's, not ours; an environment task has no
+        # learner code, so its checks may import the starter directly.
+        in_process = not remote or not self.task.files
+        path = ([str(self.root)] if in_process else []) + [str(self.kit_root)]
+        env.update(self.backend_env)
         env.update(
             PYTHONPATH=os.pathsep.join(path),
             PYTEST_DISABLE_PLUGIN_AUTOLOAD="1",
             PYTHONUNBUFFERED="1",
+            PYTHONDONTWRITEBYTECODE="1",
             GRADER_EVENTS=events_path,
             GRADER_IMPL_ROOT=str(self.root),
+            GRADER_APP_ROOT=str(self.root),
             GRADER_LEARNER_FILES=",".join(self.task.files),
-            GRADER_BROKEN_FILES=",".join(sorted(self.broken_files)),
+            GRADER_BROKEN_FILES=json.dumps(self.broken_files),
+            GRADER_UNAVAILABLE_MODULES=json.dumps(
+                {rel.removesuffix(".py").replace("/", "."): why for rel, why in self.broken_files.items()}),
             GRADER_DESELECT="\n".join(self.verdicts),
             GRADER_STACK=self.options.stack,
             GRADER_SHARD=shard,
+            GRADER_TEST_TIMEOUT=str(self.options.test_timeout),
         )
         return env
 
@@ -242,26 +302,33 @@ class _Session:
             "-c", str(CHILD_INI), "--rootdir", str(self.kit_root),
             "-p", "pytest_asyncio.plugin", "-p", "pytest_timeout",
             "-p", "grader.plugin", "-p", "grader.testkit.fixtures",
-            "-p", "no:cacheprovider", "-q", "--no-header", "--tb=no",
+            # No capturing: a learner closing stdout cannot break pytest's capture (the plugin
+            # also gives pytest's own output a private copy of stdout).
+            "-p", "no:cacheprovider", "-q", "--no-header", "--tb=no", "-s",
             "--timeout", str(self.options.test_timeout), "--timeout-method", "signal",
         ]
 
     def _run_child(self, deadline: float, index: int, count: int) -> _Run:
         run = _Run()
-        fd, events_path = tempfile.mkstemp(prefix="grade-events-", suffix=".jsonl")
-        os.close(fd)
+        private = tempfile.mkdtemp(prefix="grade-run-")  # 0700: the app's own user cannot reach it
+        events_path = os.path.join(private, "events.jsonl")
+        open(events_path, "w").close()
+        remote = self.options.stack != stacks.EMBEDDED
         try:
             proc = subprocess.Popen(
-                self._command(), cwd=self.root, env=self._child_env(events_path, f"{index}/{count}"),
+                self._command(), cwd=private if remote else self.root,
+                env=self._child_env(events_path, f"{index}/{count}"),
                 stdin=subprocess.DEVNULL, stdout=subprocess.PIPE, stderr=subprocess.STDOUT,
                 start_new_session=True,
             )
+            if not remote:
+                _limit_memory(proc.pid)
             tail = _Tail(proc.stdout)
             self._watch(proc, run, events_path, deadline)
             run.exit_code = proc.returncode
             run.output_tail = tail.text()
         finally:
-            os.unlink(events_path)
+            shutil.rmtree(private, ignore_errors=True)
         return run
 
     def _watch(self, proc: subprocess.Popen, run: _Run, events_path: str, deadline: float) -> None:
@@ -275,10 +342,19 @@ class _Session:
             complete = chunk[: chunk.rfind("\n") + 1]
             offset += len(complete.encode("utf-8"))
             for line in complete.splitlines():
-                self._on_event(json.loads(line), run)
+                try:
+                    event = json.loads(line)
+                    self._on_event(event, run)
+                except (ValueError, KeyError, TypeError, AttributeError):
+                    continue  # a line the plugin did not write: ignore it
                 last_progress = time.monotonic()
             if exited:
                 return
+            if self.stopping.is_set():
+                run.killed_for = "interrupted"
+                _kill(proc)
+                proc.wait()
+                continue
             now = time.monotonic()
             waiting_on_test = run.running is not None or run.importing is not None
             limit = stall_limit if waiting_on_test else STARTUP_SECONDS
@@ -312,6 +388,16 @@ class _Session:
             run.running = None
             if event["nodeid"] in self.tests:
                 self._record(event["nodeid"], event["outcome"], event["message"], event["duration"])
+
+
+def _limit_memory(pid: int) -> None:
+    """Cap the embedded test process's memory and core dumps right after it starts (it
+    spends far longer importing pytest than this takes)."""
+    for limit, value in ((resource.RLIMIT_AS, EMBEDDED_MEMORY), (resource.RLIMIT_CORE, 0)):
+        try:
+            resource.prlimit(pid, limit, (value, value))
+        except (OSError, ValueError):
+            pass
 
 
 def _kill(proc: subprocess.Popen) -> None:

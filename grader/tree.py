@@ -1,17 +1,30 @@
-"""Build the implementation tree a task is graded against.
+"""Build the tree a task is graded against.
 
-The tree is a temporary copy of ``starter/`` with the learner-editable files of every
-task taken from the chosen source: nothing (the starter as it is), ``solutions/``, or a
-learner's directory laid out like ``starter/``.
+The tree is a fresh temporary copy of the kit's ``starter/`` (and ``shared/``, so the app
+needs nothing else from the kit), with the files the task names, and only those, taken
+from the chosen source: nothing (the starter as it is), ``solutions/``, or a learner's
+folder laid out like ``starter/`` (or a whole fork of the kit).
+
+A learner file is taken only if it is a regular file (not a link, and not reached through
+one), at most MAX_BYTES, UTF-8, and valid Python. A file that is refused keeps the
+starter's version in the tree and is reported with the reason; the grader then treats its
+module as one that does not import.
 """
 
+import ast
+import hashlib
+import os
 import shutil
+import stat
 import tempfile
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 
 from grader import KIT_ROOT
 from grader.manifest import Course, Task
+
+MAX_BYTES = 256 * 1024
+_SKIP = shutil.ignore_patterns("__pycache__", "*.pyc")
 
 
 class TreeError(Exception):
@@ -22,14 +35,29 @@ class TreeError(Exception):
 class Impl:
     label: str  # what the scorecard shows: "starter", "solutions" or the path
     source: Path | None  # where learner files come from; None = the starter itself
+    kind: str = "learner"  # "starter", "solutions" or "learner"
+
+
+@dataclass
+class Taken:
+    path: str
+    sha256: str
+    bytes: int
+
+
+@dataclass
+class Built:
+    root: Path
+    taken: list[Taken] = field(default_factory=list)
+    refused: dict[str, str] = field(default_factory=dict)  # rel path -> why, in plain words
 
 
 def resolve_impl(choice: str, course: Course, kit_root: Path = KIT_ROOT) -> Impl:
     if choice == "starter":
-        return Impl("starter", None)
+        return Impl("starter", None, "starter")
     if choice == "solutions":
-        return Impl("solutions", kit_root / course.solutions)
-    path = Path(choice).expanduser().resolve()
+        return Impl("solutions", kit_root / course.solutions, "solutions")
+    path = Path(choice).expanduser().absolute()
     if not path.is_dir():
         raise TreeError(f"--impl {choice}: no such directory. Use starter, solutions or a directory laid out like starter/.")
     if not (path / "backend").is_dir() and (path / course.starter / "backend").is_dir():
@@ -37,28 +65,70 @@ def resolve_impl(choice: str, course: Course, kit_root: Path = KIT_ROOT) -> Impl
     return Impl(str(path), path)
 
 
-def build(impl: Impl, task: Task, course: Course, kit_root: Path = KIT_ROOT) -> Path:
-    """Copy the starter into a fresh temporary directory and lay the learner files over it."""
+def check_file(source: Path, rel: str) -> tuple[bytes | None, str]:
+    """The file's bytes, or None and why it cannot be taken."""
+    path = source / rel
+    # Every step from the source folder to the file must be a real folder, not a link.
+    current = source
+    for part in Path(rel).parts:
+        current = current / part
+        try:
+            mode = os.lstat(current).st_mode
+        except OSError:
+            return None, f"{rel} is missing"
+        if stat.S_ISLNK(mode):
+            return None, f"{rel} was not taken: {current.relative_to(source)} is a symbolic link (send the file itself)"
+    if not stat.S_ISREG(mode):
+        return None, f"{rel} was not taken: it is not a regular file"
+    size = os.lstat(path).st_size
+    if size > MAX_BYTES:
+        return None, f"{rel} was not taken: it is {size} bytes, more than the {MAX_BYTES} allowed"
+    data = path.read_bytes()
+    try:
+        text = data.decode("utf-8")
+    except UnicodeDecodeError as exc:
+        return None, f"{rel} was not taken: it is not UTF-8 text (byte {exc.start})"
+    try:
+        ast.parse(text, filename=rel)
+    except SyntaxError as exc:
+        return data, f"{rel}, line {exc.lineno}: SyntaxError: {exc.msg}. Nothing in this file can run until it is fixed."
+    except ValueError as exc:  # e.g. a NUL byte
+        return None, f"{rel} was not taken: {exc}"
+    return data, ""
+
+
+def build(impl: Impl, task: Task, course: Course, kit_root: Path = KIT_ROOT, *, strict: bool = False) -> Built:
+    """Copy the starter and ``shared/`` into a fresh folder and lay the task's learner files
+    over it. ``strict`` (the trusted stacks): a file that does not parse is not taken either."""
     starter = kit_root / course.starter
     if not starter.is_dir():
         raise TreeError(f"The starter directory {starter} is missing; the kit checkout is incomplete.")
     if impl.source is not None:
-        missing = [f for f in task.files if not (impl.source / f).is_file()]
+        missing = [f for f in task.files if not os.path.lexists(impl.source / f)]
         if missing:
             raise TreeError(
                 f"{impl.label} has no {', '.join(missing)}: task {task.id} needs "
                 f"{', '.join(task.files)} (paths inside a tree laid out like starter/)."
             )
     root = Path(tempfile.mkdtemp(prefix=f"grade-{task.id}-"))
-    shutil.copytree(starter, root, dirs_exist_ok=True, ignore=shutil.ignore_patterns("__pycache__", "*.pyc"))
-    if impl.source is not None:
-        for other in course.tasks:
-            for rel in other.files:
-                src = impl.source / rel
-                if src.is_file():
-                    (root / rel).parent.mkdir(parents=True, exist_ok=True)
-                    shutil.copyfile(src, root / rel)
-    return root
+    built = Built(root)
+    try:
+        shutil.copytree(starter, root, dirs_exist_ok=True, ignore=_SKIP, symlinks=True)
+        if (kit_root / "shared").is_dir():
+            shutil.copytree(kit_root / "shared", root / "shared", ignore=_SKIP, symlinks=True)
+        for rel in task.files:
+            source = impl.source if impl.source is not None else starter
+            data, problem = check_file(source, rel)
+            if data is not None and not (problem and strict):
+                (root / rel).parent.mkdir(parents=True, exist_ok=True)
+                (root / rel).write_bytes(data)
+                built.taken.append(Taken(rel, hashlib.sha256(data).hexdigest(), len(data)))
+            if problem and (data is None or strict):
+                built.refused[rel] = problem  # (a syntax error alone is reported when importing)
+    except BaseException:
+        remove(root)
+        raise
+    return built
 
 
 def remove(root: Path) -> None:

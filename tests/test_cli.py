@@ -42,7 +42,7 @@ def test_an_impl_without_the_tasks_files_is_refused(tmp_path):
 
 def test_an_unknown_stack_is_refused():
     result = invoke("01", "--stack", "cloud")
-    assert result.exit_code == 2 and "--stack must be one of embedded, services" in result.output
+    assert result.exit_code == 2 and "--stack must be one of embedded, local, services" in result.output
 
 
 def test_json_results_and_saved_progress(tmp_path, state_file):

@@ -123,4 +123,4 @@ def test_a_services_stack_that_is_down_still_gives_a_scorecard(course, monkeypat
     options = runner.RunOptions(stack="services")
     result = runner.grade(course.find("01"), tree.resolve_impl("solutions", course), course, options)
     assert len(result.notices) == 1 and "MongoDB at mongodb://127.0.0.1:9 did not answer" in result.notices[0]
-    assert all(e.status == STATUS_ERROR and "not reachable" in e.first_problem for e in result.exercises)
+    assert all(e.status == STATUS_ERROR and "not ready" in e.first_problem for e in result.exercises)

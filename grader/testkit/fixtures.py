@@ -1,24 +1,62 @@
 """Pytest fixtures for the course's tests (loaded with ``-p grader.testkit.fixtures``).
 
-``client`` is an httpx client talking to the app in-process, on a fresh database of the
-chosen stack, with recorders in place of the Kafka producer and the mail server.
+The same names on every stack, so one test file runs on all three:
+
+    client    an httpx client talking to the app
+    db        the app's database (Motor), empty at the start of each test; Beanie is set up
+    settings  the settings the app runs with (JWT secret, token lifetime, bcrypt cost)
+    events    the events the app emitted;  outbox  the mail it sent
+
+embedded: the app runs in this process on a fresh in-memory database per test, with
+recorders in place of the publisher and the mailer.
+local / services: the app runs in its own process (one per test process, restarted when a
+test hangs or ends it); each test starts on an emptied database.
 """
 
+import os
 import secrets
 
 import httpx
 import pytest
 import pytest_asyncio
 
-from grader.testkit import stack
-from grader.testkit.recorders import RecordingMailer, RecordingPublisher
+from grader.testkit import remote, stack
+from grader.testkit.recorders import CollectionEvents, CollectionMail, RecordingMailer, RecordingPublisher
 
 TEST_BCRYPT_ROUNDS = 4  # production uses 12; tests only need a real bcrypt hash, quickly
 TEST_TOKEN_MINUTES = 15
 
 
+def _request_timeout() -> float:
+    # Shorter than the per-test timeout, so a hung app is reported as such by the test.
+    return max(0.5, float(os.environ.get("GRADER_TEST_TIMEOUT", "10")) * 0.8)
+
+
+# -- local / services: the app in its own process --------------------------------------
+
+@pytest.fixture(scope="session")
+def _remote_app():
+    app = remote.RemoteApp(remote.new_settings(), _request_timeout())
+    yield app
+    app.close()
+
+
+@pytest.fixture(scope="session")
+def _sync_db(_remote_app):
+    from pymongo import MongoClient
+
+    client = MongoClient(stack.mongodb_url(), serverSelectionTimeoutMS=3000, tz_aware=True)
+    yield client[_remote_app.settings.database_name]
+    client.drop_database(_remote_app.settings.database_name)
+    client.close()
+
+
+# -- the fixtures tests use ----------------------------------------------------------
+
 @pytest.fixture
-def settings():
+def settings(request):
+    if stack.remote():
+        return request.getfixturevalue("_remote_app").settings
     from backend.config import Settings
 
     return Settings(
@@ -30,48 +68,75 @@ def settings():
 
 
 @pytest.fixture
-def events() -> RecordingPublisher:
+def events(request):
+    if stack.remote():
+        return CollectionEvents(request.getfixturevalue("_sync_db"))
     return RecordingPublisher()
 
 
 @pytest.fixture
-def outbox() -> RecordingMailer:
+def outbox(request):
+    if stack.remote():
+        return CollectionMail(request.getfixturevalue("_sync_db"))
     return RecordingMailer()
 
 
 @pytest_asyncio.fixture
-async def db():
-    async with stack.mongo_database() as database:
-        yield database
+async def db(request):
+    if not stack.remote():
+        async with stack.mongo_database() as database:
+            yield database
+        return
+    from beanie import init_beanie
+
+    from shared.models import ALL_DOCUMENTS
+
+    sync_db = request.getfixturevalue("_sync_db")
+    for name in sync_db.list_collection_names():
+        sync_db[name].delete_many({})  # keep the indexes the app created
+    client = stack.motor_client()
+    database = client[request.getfixturevalue("_remote_app").settings.database_name]
+    await init_beanie(database=database, document_models=ALL_DOCUMENTS)
+    yield database
+    client.close()
 
 
 @pytest.fixture(scope="session")
 def _built_app():
-    """The app, built once per test process: building its routes is the slow part."""
+    """The in-process app, built once per test process: building its routes is the slow part."""
     from backend.server import create_app
 
     return create_app()
 
 
 @pytest_asyncio.fixture
-async def app(_built_app, settings, events, outbox, db):
-    """The app on this test's own database, settings, event recorder and mail recorder."""
-    state = _built_app.state
+async def app(request, settings, events, outbox, db):
+    """embedded: the app on this test's database, settings and recorders.
+    local / services: the running app process (started or restarted as needed)."""
+    if stack.remote():
+        yield request.getfixturevalue("_remote_app").ensure_running()
+        return
+    built = request.getfixturevalue("_built_app")
+    state = built.state
     state.settings, state.database, state.events, state.mailer = settings, db, events, outbox
-    async with _built_app.router.lifespan_context(_built_app):
-        yield _built_app
+    async with built.router.lifespan_context(built):
+        yield built
 
 
 @pytest_asyncio.fixture
-async def client(app):
+async def client(request, app):
+    if stack.remote():
+        async with remote.client_for(request.getfixturevalue("_remote_app")) as http:
+            yield http
+        return
     transport = httpx.ASGITransport(app=app)
     async with httpx.AsyncClient(transport=transport, base_url="http://platform.test") as http:
         yield http
 
 
 def pytest_collection_modifyitems(config, items):
-    if stack.current() == stack.SERVICES:
+    if stack.remote():
         return
     for item in items:
         if item.get_closest_marker("needs_services"):
-            item.add_marker(pytest.mark.skip(reason="needs the services stack: run with --stack services"))
+            item.add_marker(pytest.mark.skip(reason="needs the services stack: run with --stack local"))

@@ -1,25 +1,54 @@
-"""Test doubles for the app's outgoing edges: events and email."""
+"""What the app sent out (events and email), as the tests see it.
+
+embedded: the app is in this process, so recorders stand in for the publisher and mailer.
+local / services: the app runs elsewhere and keeps events and mail in two collections of
+its database (EVENT_SINK / MAIL_SINK = collection); the readers below read them back.
+Both offer the same methods, so a test reads the same way on every stack.
+"""
 
 from dataclasses import dataclass
 from typing import Any
 
 from shared.events import EventType, make_envelope
 
+EVENTS_COLLECTION = "_kit_events"  # the names backend/events.py and backend/mailer.py use
+MAIL_COLLECTION = "_kit_mail"
 
-class RecordingPublisher:
-    """Keeps every event the services emit, wrapped in the real envelope."""
 
-    def __init__(self) -> None:
-        self.events: list[dict[str, Any]] = []
-
-    def emit(self, event_type: EventType, entity_id: str, data: dict[str, Any]) -> None:
-        self.events.append(make_envelope(event_type, entity_id, data))
+class _EventQueries:
+    events: list[dict[str, Any]]
 
     def of_type(self, event_type: str) -> list[dict[str, Any]]:
         return [e for e in self.events if e["event_type"] == event_type]
 
     def types(self) -> list[str]:
         return [e["event_type"] for e in self.events]
+
+
+class RecordingPublisher(_EventQueries):
+    """Keeps every event the services emit, wrapped in the real envelope."""
+
+    def __init__(self) -> None:
+        self.events: list[dict[str, Any]] = []
+
+    async def emit(self, event_type: EventType, entity_id: str, data: dict[str, Any]) -> None:
+        self.events.append(make_envelope(event_type, entity_id, data))
+
+
+class CollectionEvents(_EventQueries):
+    """Reads the envelopes the app stored, oldest first (``database`` is a PyMongo database)."""
+
+    def __init__(self, database) -> None:
+        self._collection = database[EVENTS_COLLECTION]
+
+    @property
+    def events(self) -> list[dict[str, Any]]:
+        found = []
+        for doc in self._collection.find({}).sort("_id", 1):
+            envelope = doc.get("envelope")
+            if isinstance(envelope, dict) and isinstance(envelope.get("event_type"), str):
+                found.append(envelope)
+        return found
 
 
 @dataclass
@@ -29,7 +58,17 @@ class Mail:
     token: str
 
 
-class RecordingMailer:
+class _MailQueries:
+    sent: list[Mail]
+
+    def last(self, kind: str, to: str | None = None) -> Mail | None:
+        for mail in reversed(self.sent):
+            if mail.kind == kind and (to is None or mail.to == to):
+                return mail
+        return None
+
+
+class RecordingMailer(_MailQueries):
     def __init__(self) -> None:
         self.sent: list[Mail] = []
 
@@ -39,8 +78,12 @@ class RecordingMailer:
     async def send_password_reset(self, email: str, token: str) -> None:
         self.sent.append(Mail("reset", email, token))
 
-    def last(self, kind: str, to: str | None = None) -> Mail | None:
-        for mail in reversed(self.sent):
-            if mail.kind == kind and (to is None or mail.to == to):
-                return mail
-        return None
+
+class CollectionMail(_MailQueries):
+    def __init__(self, database) -> None:
+        self._collection = database[MAIL_COLLECTION]
+
+    @property
+    def sent(self) -> list[Mail]:
+        return [Mail(str(d.get("kind")), str(d.get("to")), str(d.get("token")))
+                for d in self._collection.find({}).sort("_id", 1)]

@@ -1,33 +1,47 @@
-"""The two stacks the same tests run on.
+"""Which stack the tests run on, read once when the test process starts, before any
+learner code could change the environment.
 
-embedded: an in-memory MongoDB (mongomock-motor), a fresh database per test.
-services: the real MongoDB at MONGODB_URL; each test gets its own database, dropped after.
+embedded: the app inside this process, an in-memory MongoDB (mongomock-motor), a fresh
+          database per test.
+local / services: the app in its own process (see grader/stacks/app.py), reached over
+          HTTP; a real MongoDB at MONGODB_URL, read here through our own connection.
 """
 
 import os
 import uuid
 from contextlib import asynccontextmanager
 
-EMBEDDED = "embedded"
-SERVICES = "services"
+EMBEDDED, LOCAL, SERVICES = "embedded", "local", "services"
+
+_STACK = os.environ.get("GRADER_STACK", EMBEDDED)
+_MONGODB_URL = os.environ.get("MONGODB_URL", "mongodb://localhost:27017")
 
 
 def current() -> str:
-    return os.environ.get("GRADER_STACK", EMBEDDED)
+    return _STACK
+
+
+def remote() -> bool:
+    """True when the app runs in its own process (local and services)."""
+    return _STACK != EMBEDDED
 
 
 def mongodb_url() -> str:
-    return os.environ.get("MONGODB_URL", "mongodb://localhost:27017")
+    return _MONGODB_URL
+
+
+def motor_client():
+    from motor.motor_asyncio import AsyncIOMotorClient
+
+    return AsyncIOMotorClient(_MONGODB_URL, serverSelectionTimeoutMS=3000, tz_aware=True)
 
 
 @asynccontextmanager
 async def mongo_database():
-    """Yield a fresh, empty database on the chosen stack."""
+    """Yield a fresh, empty database on the chosen stack (dropped afterwards)."""
     name = f"grader_{uuid.uuid4().hex[:12]}"
-    if current() == SERVICES:
-        from motor.motor_asyncio import AsyncIOMotorClient
-
-        client = AsyncIOMotorClient(mongodb_url(), serverSelectionTimeoutMS=3000, tz_aware=True)
+    if remote():
+        client = motor_client()
         try:
             yield client[name]
         finally:

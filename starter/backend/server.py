@@ -18,8 +18,9 @@ from fastapi.responses import JSONResponse
 
 from backend import __version__
 from backend.config import Settings
-from backend.events import EventPublisher, LoggingPublisher
-from backend.mailer import LogMailer, Mailer
+from backend import diagnostics
+from backend.events import CollectionPublisher, EventPublisher, LoggingPublisher
+from backend.mailer import CollectionMailer, LogMailer, Mailer
 from backend.routes import auth, users
 from shared.errors import AppError
 from shared.models import ALL_DOCUMENTS
@@ -47,6 +48,7 @@ def create_app(
             db = client[app.state.settings.database_name]
         await init_beanie(database=db, document_models=ALL_DOCUMENTS)
         app.state.db = db
+        _choose_sinks(app.state, db)
         log.info("Beanie initialised on database %s", db.name)
         try:
             yield
@@ -61,10 +63,13 @@ def create_app(
     )
     app.state.settings = settings
     app.state.database = database  # None: connect to settings.mongodb_url at start-up
-    app.state.events = events or LoggingPublisher()
-    app.state.mailer = mailer or LogMailer()
+    app.state.events = events  # None: chosen at start-up from settings.event_sink
+    app.state.mailer = mailer  # None: chosen at start-up from settings.mail_sink
 
     _install_error_handlers(app)
+    if settings.error_details:
+        diagnostics.install(app)
+    diagnostics.block_modules(settings.unavailable_modules)
     app.include_router(auth.router)
     app.include_router(users.router)
 
@@ -82,6 +87,14 @@ def create_app(
         return JSONResponse({"status": "healthy", "database": "connected"})
 
     return app
+
+
+def _choose_sinks(state: Any, db: Any) -> None:
+    settings = state.settings
+    if state.events is None:
+        state.events = CollectionPublisher(db) if settings.event_sink == "collection" else LoggingPublisher()
+    if state.mailer is None:
+        state.mailer = CollectionMailer(db) if settings.mail_sink == "collection" else LogMailer()
 
 
 def _mongo_client(url: str):

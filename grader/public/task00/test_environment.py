@@ -55,6 +55,8 @@ async def test_the_database_answers():
     if stack.current() == stack.SERVICES:
         fix = (f"Start MongoDB so that it answers at {stack.mongodb_url()} (set MONGODB_URL if it runs "
                "elsewhere), or grade on the embedded stack: `grade 00 --stack embedded`.")
+    elif stack.current() == stack.LOCAL:
+        fix = "The grader started a local MongoDB (SecantusDB) for this check: " + FIX_DEPENDENCIES
     else:
         fix = "The embedded database (mongomock-motor) should always answer: " + FIX_DEPENDENCIES
     try:

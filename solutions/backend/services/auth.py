@@ -163,7 +163,7 @@ class AuthService:
 
         raw_token = await _issue_token(EmailVerificationToken, user, EMAIL_VERIFICATION_TTL)
         await self.mailer.send_email_verification(email, raw_token)
-        self.events.emit(EventType.USER_CREATED, str(user.id), user.event_data())
+        await self.events.emit(EventType.USER_CREATED, str(user.id), user.event_data())
         return user
 
     async def verify_email(self, token: str) -> User:
@@ -176,7 +176,7 @@ class AuthService:
         user.email_verified_at = now
         user.updated_at = now
         await user.save()
-        self.events.emit(EventType.USER_UPDATED, str(user.id), user.event_data())
+        await self.events.emit(EventType.USER_UPDATED, str(user.id), user.event_data())
         return user
 
     # -- login -------------------------------------------------------------------------

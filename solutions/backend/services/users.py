@@ -48,7 +48,7 @@ class UserService:
             user.profile.avatar = avatar
         user.updated_at = utc_now()
         await user.save()
-        self.events.emit(EventType.USER_UPDATED, str(user.id), user.event_data())
+        await self.events.emit(EventType.USER_UPDATED, str(user.id), user.event_data())
         return user
 
     async def delete_user(self, user_id: str) -> None:
@@ -57,4 +57,4 @@ class UserService:
         user.deleted_at = now
         user.updated_at = now
         await user.save()
-        self.events.emit(EventType.USER_DELETED, str(user.id), {"id": str(user.id)})
+        await self.events.emit(EventType.USER_DELETED, str(user.id), {"id": str(user.id)})

@@ -1,0 +1,159 @@
+"""Start a learner's program with less power than the grader: ``python -m grader.sandbox
+SPEC -- ARGV...`` applies SPEC (JSON) and then replaces itself with ARGV.
+
+SPEC keys, all optional:
+    limits   {"AS": bytes, "CPU": seconds, "NPROC": n, "FSIZE": bytes, "NOFILE": n, "CORE": 0}
+    reveal   paths the program needs (its Python, the app): a folder on the way to one that
+             others may not enter (say /root, mode 700) is covered by an empty tmpfs that
+             holds only the way through, in the private mount namespace (root only)
+    hide     paths to cover (an empty read-only tmpfs over a folder, /dev/null over a file)
+             in a private mount namespace, so the program cannot read the kit, the hidden
+             tests or the solutions (root only)
+    uid      run as this user and group id, with no supplementary groups (root only)
+    cwd      working folder
+    kill_all with "uid": kill every process of that uid and exit (cleans up what a
+             learner's program left running, whatever session it moved to)
+
+This module imports only the standard library and runs no learner code: everything happens
+before ``exec``. Without root, only the limits apply; the grader says so on the scorecard.
+"""
+
+import ctypes
+import json
+import os
+import resource
+import signal
+import sys
+
+CLONE_NEWNS = 0x00020000
+MS_RDONLY, MS_NOSUID, MS_NODEV, MS_BIND, MS_REC, MS_PRIVATE = 1, 2, 4, 4096, 16384, 1 << 18
+PR_SET_NO_NEW_PRIVS = 38
+LIMITS = {
+    "AS": resource.RLIMIT_AS, "CPU": resource.RLIMIT_CPU, "NPROC": resource.RLIMIT_NPROC,
+    "FSIZE": resource.RLIMIT_FSIZE, "NOFILE": resource.RLIMIT_NOFILE, "CORE": resource.RLIMIT_CORE,
+}
+EXIT_SETUP_FAILED = 97
+
+
+class SandboxError(Exception):
+    pass
+
+
+def _libc():
+    return ctypes.CDLL(None, use_errno=True)
+
+
+def _check(result: int, what: str) -> None:
+    if result != 0:
+        errno = ctypes.get_errno()
+        raise SandboxError(f"{what}: {os.strerror(errno)}")
+
+
+def _mount_api():
+    libc = _libc()
+    libc.mount.argtypes = [ctypes.c_char_p, ctypes.c_char_p, ctypes.c_char_p, ctypes.c_ulong, ctypes.c_char_p]
+    return libc
+
+
+def private_namespace() -> None:
+    """A mount namespace of our own: what we mount from here on, nobody else sees."""
+    libc = _mount_api()
+    _check(libc.unshare(CLONE_NEWNS), "unshare(CLONE_NEWNS)")
+    _check(libc.mount(b"none", b"/", None, MS_REC | MS_PRIVATE, None), "make / private")
+
+
+def reveal(paths: list[str]) -> None:
+    """Make each path reachable for an unprivileged user without opening anything else."""
+    libc = _mount_api()
+    for path in paths:
+        parts = os.path.realpath(path).strip("/").split("/")
+        for depth in range(len(parts) - 1):
+            folder = "/" + "/".join(parts[:depth])
+            child = parts[depth]
+            if os.stat(folder).st_mode & 0o001:
+                continue  # others may pass through already
+            # Keep a handle on the original folder, cover it, then bring back only the child.
+            original = os.open(folder, os.O_PATH)
+            try:
+                _check(libc.mount(b"tmpfs", folder.encode(), b"tmpfs", MS_NOSUID | MS_NODEV, b"size=4k,mode=711"),
+                       f"cover {folder}")
+                inside = os.path.join(folder, child)
+                source = f"/proc/self/fd/{original}/{child}"
+                os.mkdir(inside) if os.path.isdir(source) else open(inside, "w").close()
+                _check(libc.mount(source.encode(), inside.encode(), None, MS_BIND | MS_REC, None),
+                       f"bring back {inside}")
+            finally:
+                os.close(original)
+
+
+def hide(paths: list[str]) -> None:
+    """Cover ``paths`` (in the private namespace)."""
+    libc = _mount_api()
+    for path in paths:
+        target = path.encode()
+        if os.path.isdir(path):
+            _check(libc.mount(b"tmpfs", target, b"tmpfs", MS_RDONLY | MS_NOSUID | MS_NODEV, b"size=4k,mode=755"),
+                   f"cover {path}")
+        elif os.path.exists(path):
+            _check(libc.mount(b"/dev/null", target, None, MS_BIND, None), f"cover {path}")
+            libc.mount(None, target, None, MS_BIND | MS_RDONLY | 32, None)  # 32 = MS_REMOUNT
+
+
+def apply_limits(limits: dict[str, int]) -> None:
+    for name, value in limits.items():
+        soft_hard = (int(value), int(value))
+        try:
+            resource.setrlimit(LIMITS[name], soft_hard)
+        except (ValueError, OSError):
+            # A hard limit already lower than ours: keep it (lower is stricter).
+            pass
+
+
+def become(uid: int) -> None:
+    os.setgroups([])
+    os.setgid(uid)
+    os.setuid(uid)
+    _libc().prctl(PR_SET_NO_NEW_PRIVS, 1, 0, 0, 0)
+
+
+def kill_all(uid: int) -> None:
+    """As ``uid``, kill -1 reaches exactly the processes of that uid (and not this one)."""
+    become(uid)
+    for _ in range(5):  # a fork bomb may refill between passes
+        try:
+            os.kill(-1, signal.SIGKILL)
+        except ProcessLookupError:
+            return
+
+
+def main(argv: list[str]) -> int:
+    if len(argv) < 2 or "--" not in argv:
+        print("usage: python -m grader.sandbox SPEC -- ARGV...", file=sys.stderr)
+        return 2
+    spec = json.loads(argv[0])
+    command = argv[argv.index("--") + 1:]
+    uid = spec.get("uid")
+    try:
+        if spec.get("kill_all"):
+            kill_all(int(uid))
+            return 0
+        if spec.get("hide") or spec.get("reveal"):
+            private_namespace()
+            reveal(spec.get("reveal", []))
+            hide(spec.get("hide", []))
+        apply_limits(spec.get("limits", {}))
+        if spec.get("cwd"):
+            os.chdir(spec["cwd"])
+        if uid is not None:
+            become(int(uid))
+    except (SandboxError, OSError) as exc:
+        print(f"sandbox: {exc}", file=sys.stderr)
+        return EXIT_SETUP_FAILED
+    if not command:
+        return 0
+    os.execv(command[0], command)
+    return 0  # not reached
+
+
+if __name__ == "__main__":
+    sys.exit(main(sys.argv[1:]))

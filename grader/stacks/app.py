@@ -1,0 +1,248 @@
+"""The learner's app as its own process, for the local and services stacks.
+
+Everything learner-written runs here, never in a process that decides verdicts: the app
+(uvicorn) and the import check before it. Both start through ``grader/sandbox.py`` with
+a scrubbed environment, resource limits and, when the grader runs as root, their own user
+id and a mount namespace in which the kit, the hidden tests and the solutions are covered.
+"""
+
+import json
+import os
+import pwd
+import random
+import shutil
+import signal
+import subprocess
+import sys
+import tempfile
+import time
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from grader import KIT_ROOT, reap
+from grader.stacks.process import free_port
+
+SANDBOX = KIT_ROOT / "grader" / "sandbox.py"
+START_SECONDS = 30
+OUTPUT_TAIL = 16_000
+UID_RANGE = (61_000, 64_000)
+LIMITS = {
+    "AS": 3 << 30,  # 3 GiB of address space: a memory bomb gets MemoryError, not the machine
+    "CPU": 300,  # seconds of CPU for the whole life of one app process
+    "FSIZE": 64 << 20,
+    "NOFILE": 1024,
+    "CORE": 0,
+}
+NPROC = 256  # processes and threads of the app's own user id (only with a user of its own)
+
+
+def isolated() -> bool:
+    """True when the app can run as its own user, behind covered kit folders."""
+    return os.geteuid() == 0
+
+
+def trust_label() -> str:
+    if isolated():
+        return "isolated: the learner's app ran in its own process, as its own user, with the kit hidden"
+    return ("separate process: the learner's app ran in its own process as the same user "
+            "(run the grader as root for official grading)")
+
+
+def pick_uid() -> int:
+    """A user id no account and no running process uses, so limits and clean-up touch only us."""
+    used = {entry.pw_uid for entry in pwd.getpwall()}
+    for entry in os.listdir("/proc"):
+        if entry.isdigit():
+            try:
+                used.add(os.stat(f"/proc/{entry}").st_uid)
+            except OSError:
+                pass
+    while True:
+        uid = random.randrange(*UID_RANGE)
+        if uid not in used:
+            return uid
+
+
+def _hidden_kit_paths(kit_root: Path) -> list[str]:
+    """Every entry of the kit checkout except the folder holding this Python (its venv)."""
+    prefix = Path(sys.prefix).resolve()
+    hidden = []
+    for entry in kit_root.iterdir():
+        real = entry.resolve()
+        if real == prefix or real in prefix.parents:
+            continue
+        hidden.append(str(entry))
+    return hidden
+
+
+@dataclass
+class Sandbox:
+    """How to start learner code: as which user, seeing what, with which limits."""
+
+    app_root: Path
+    env: dict[str, str]
+    uid: int | None = None
+    hide: list[str] = field(default_factory=list)
+    workdir: Path | None = None
+
+    @classmethod
+    def for_app(cls, app_root: Path, env: dict[str, str], kit_root: Path = KIT_ROOT) -> "Sandbox":
+        box = cls(app_root, env)
+        box.workdir = Path(tempfile.mkdtemp(prefix="grade-app-home-"))
+        if isolated():
+            box.uid = pick_uid()
+            os.chown(box.workdir, box.uid, box.uid)
+            box.hide = _hidden_kit_paths(kit_root)
+        box.workdir.chmod(0o700)
+        return box
+
+    def spec(self) -> str:
+        limits = dict(LIMITS)
+        if self.uid is not None:
+            limits["NPROC"] = NPROC  # counted per user: only safe with a user of our own
+        spec = {"limits": limits, "cwd": str(self.app_root)}
+        if self.uid is not None:
+            spec.update(uid=self.uid, hide=self.hide,
+                        reveal=[sys.prefix, sys.base_prefix, str(self.app_root), str(self.workdir)])
+        return json.dumps(spec)
+
+    def command(self, *argv: str) -> list[str]:
+        return [sys.executable, "-s", str(SANDBOX), self.spec(), "--", sys.executable, "-s", *argv]
+
+    def process_env(self) -> dict[str, str]:
+        """Only what the app needs: nothing of the grading machine's own environment."""
+        base = {
+            "PATH": "/usr/local/bin:/usr/bin:/bin",
+            "HOME": str(self.workdir), "TMPDIR": str(self.workdir), "LANG": "C.UTF-8",
+            "PYTHONPATH": str(self.app_root), "PYTHONDONTWRITEBYTECODE": "1", "PYTHONUNBUFFERED": "1",
+            "PYTHONNOUSERSITE": "1",
+        }
+        return {**base, **self.env}
+
+    def kill_processes(self) -> None:
+        """Kill whatever the learner's code left running, in whatever session it moved to."""
+        if self.uid is not None:
+            spec = json.dumps({"uid": self.uid, "kill_all": True})
+            subprocess.run([sys.executable, "-s", str(SANDBOX), spec, "--"], check=False, timeout=30)
+        else:
+            reap.kill_descendants()  # orphans come back to us: the test process is a subreaper
+
+    def remove(self) -> None:
+        self.kill_processes()
+        if self.workdir is not None:
+            shutil.rmtree(self.workdir, ignore_errors=True)
+
+
+def preflight(box: Sandbox, modules: dict[str, str], timeout: float) -> dict[str, str]:
+    """Import each learner module (rel path -> module name) in its own sandboxed process.
+    Returns {rel path: what went wrong} for the ones that do not import cleanly."""
+    problems: dict[str, str] = {}
+    for rel, module in modules.items():
+        code = ("import importlib, sys, traceback\n"
+                f"try:\n    importlib.import_module({module!r})\n"
+                "except BaseException as exc:\n"
+                "    tb = traceback.extract_tb(exc.__traceback__)\n"
+                f"    mine = [f for f in tb if f.filename.endswith({rel!r})]\n"
+                "    where = f' at {mine[-1].lineno}' if mine else ''\n"
+                "    if isinstance(exc, SyntaxError): where = f', line {exc.lineno}'\n"
+                "    print('PREFLIGHT-FAILED ' + type(exc).__name__ + where + ': ' + str(exc)[:300], flush=True)\n"
+                "    sys.exit(0)\n"
+                "print('PREFLIGHT-OK', flush=True)\n")
+        try:
+            done = subprocess.run(box.command("-c", code), env=box.process_env(), capture_output=True,
+                                  timeout=timeout, start_new_session=True)
+        except subprocess.TimeoutExpired:
+            problems[rel] = f"importing {rel} did not finish within {timeout:g} s (a loop or a wait at module level?)"
+            continue
+        out = done.stdout.decode("utf-8", "replace")
+        marker = next((line for line in out.splitlines() if line.startswith("PREFLIGHT-")), "")
+        if marker == "PREFLIGHT-OK":
+            continue
+        if marker.startswith("PREFLIGHT-FAILED "):
+            problems[rel] = f"importing {rel} failed: {marker.removeprefix('PREFLIGHT-FAILED ')}"
+        else:
+            problems[rel] = f"importing {rel} ended the process ({describe_exit(done.returncode)})"
+    return problems
+
+
+def describe_exit(code: int | None) -> str:
+    if code is None:
+        return "still running"
+    if code < 0:
+        try:
+            return f"killed by {signal.Signals(-code).name}"
+        except ValueError:
+            return f"killed by signal {-code}"
+    return f"exit code {code}"
+
+
+class AppStartError(Exception):
+    pass
+
+
+class AppProcess:
+    """One uvicorn process serving the learner's app on 127.0.0.1."""
+
+    def __init__(self, box: Sandbox):
+        self.box = box
+        self.proc: subprocess.Popen | None = None
+        self.port = 0
+        self._log: tempfile._TemporaryFileWrapper | None = None
+
+    @property
+    def url(self) -> str:
+        return f"http://127.0.0.1:{self.port}"
+
+    @property
+    def alive(self) -> bool:
+        return self.proc is not None and self.proc.poll() is None
+
+    def exit_description(self) -> str:
+        return describe_exit(self.proc.poll() if self.proc else None)
+
+    def start(self) -> None:
+        self.port = free_port()
+        self._log = tempfile.NamedTemporaryFile(prefix="grade-app-", suffix=".log")
+        argv = self.box.command("-m", "uvicorn", "backend.server:create_app", "--factory", "--host", "127.0.0.1",
+                                "--port", str(self.port), "--log-level", "warning", "--no-access-log")
+        self.proc = subprocess.Popen(argv, env=self.box.process_env(), cwd=self.box.app_root,
+                                     stdin=subprocess.DEVNULL, stdout=self._log, stderr=subprocess.STDOUT,
+                                     start_new_session=True)
+        deadline = time.monotonic() + START_SECONDS
+        while time.monotonic() < deadline:
+            if not self.alive:
+                raise AppStartError(f"the app stopped while starting ({self.exit_description()}): {self.output_tail(600)}")
+            if self.healthy(timeout=0.5):
+                return
+            time.sleep(0.05)
+        self.stop()
+        raise AppStartError(f"the app did not answer GET /health within {START_SECONDS} s: {self.output_tail(600)}")
+
+    def healthy(self, timeout: float = 1.0) -> bool:
+        import httpx
+
+        try:
+            return httpx.get(self.url + "/health", timeout=timeout).status_code == 200
+        except httpx.HTTPError:
+            return False
+
+    def output_tail(self, limit: int = OUTPUT_TAIL) -> str:
+        if self._log is None:
+            return ""
+        try:
+            text = Path(self._log.name).read_bytes()[-limit:].decode("utf-8", "replace")
+        except OSError:
+            return ""
+        return " | ".join(line.strip() for line in text.strip().splitlines()[-6:])
+
+    def stop(self) -> None:
+        if self.proc is not None:
+            try:
+                os.killpg(self.proc.pid, signal.SIGKILL)
+            except (ProcessLookupError, PermissionError):
+                pass
+            self.proc.wait()
+        self.box.kill_processes()
+        if self._log is not None:
+            self._log.close()
+            self._log = None

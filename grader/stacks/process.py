@@ -1,0 +1,76 @@
+"""Start, watch and stop a server the grader runs for one grading run (a local MongoDB,
+Kafka broker or MySQL server). Each runs in its own session so stopping it stops all of
+its processes, and its output goes to a file we can quote when it fails to start."""
+
+import os
+import signal
+import socket
+import subprocess
+import tempfile
+import time
+from pathlib import Path
+from typing import Callable, Sequence
+
+OUTPUT_TAIL = 1500
+
+
+def free_port() -> int:
+    """A TCP port on 127.0.0.1 that nothing listens on right now."""
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return sock.getsockname()[1]
+
+
+class ServerProcess:
+    """One server process, started in its own session with its output in a temporary file."""
+
+    def __init__(self, name: str, argv: Sequence[str], env: dict[str, str] | None = None, cwd: str | None = None):
+        self.name, self.argv = name, list(argv)
+        self._log = tempfile.NamedTemporaryFile(prefix=f"grade-{name}-", suffix=".log", delete=False)
+        self.proc = subprocess.Popen(
+            self.argv, env=env, cwd=cwd, stdin=subprocess.DEVNULL, stdout=self._log, stderr=subprocess.STDOUT,
+            start_new_session=True,
+        )
+
+    @property
+    def alive(self) -> bool:
+        return self.proc.poll() is None
+
+    def output_tail(self, limit: int = OUTPUT_TAIL) -> str:
+        try:
+            text = Path(self._log.name).read_bytes()[-limit:].decode("utf-8", "replace")
+        except OSError:
+            return ""
+        return " | ".join(line.strip() for line in text.strip().splitlines()[-4:])
+
+    def wait_ready(self, check: Callable[[], str], timeout: float) -> str:
+        """Poll ``check`` (returns "" when ready, else why not) until ready, the process
+        exits or ``timeout`` passes. Returns "" or a one-line reason."""
+        deadline = time.monotonic() + timeout
+        reason = "not checked yet"
+        while time.monotonic() < deadline:
+            if not self.alive:
+                return f"{self.name} exited at start (exit code {self.proc.returncode}): {self.output_tail()}"
+            reason = check()
+            if not reason:
+                return ""
+            time.sleep(0.05)
+        return f"{self.name} did not become ready within {timeout:g} s ({reason}): {self.output_tail()}"
+
+    def stop(self) -> None:
+        if self.alive:
+            try:
+                os.killpg(self.proc.pid, signal.SIGTERM)
+                self.proc.wait(timeout=3)
+            except (ProcessLookupError, PermissionError, subprocess.TimeoutExpired):
+                pass
+        try:
+            os.killpg(self.proc.pid, signal.SIGKILL)  # anything the server left in its session
+        except (ProcessLookupError, PermissionError):
+            pass
+        self.proc.wait()
+        self._log.close()
+        try:
+            os.unlink(self._log.name)
+        except OSError:
+            pass

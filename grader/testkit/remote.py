@@ -1,0 +1,164 @@
+"""The test side of the local and services stacks: the learner's app runs in its own
+process (started here through grader/stacks/app.py) and the tests reach it over HTTP.
+
+What comes back from the app is data, never code: a 500 body that names an exception is
+turned into a verdict here, with the learner-written text cut short.
+"""
+
+import json
+import os
+import secrets
+from dataclasses import dataclass
+from pathlib import Path
+
+import httpx
+
+from grader import reap
+from grader.stacks.app import AppProcess, AppStartError, Sandbox
+
+TEXT_LIMIT = 300
+BACKEND_VARIABLES = ("MONGODB_URL", "KAFKA_BOOTSTRAP_SERVERS", "MYSQL_HOST", "MYSQL_PORT", "MYSQL_USER",
+                     "MYSQL_PASSWORD", "MYSQL_DATABASE")
+
+
+class AppVerdict(Exception):
+    """A failure of the learner's app seen from outside; ``outcome`` is the test's verdict."""
+
+    outcome = "failed"
+
+
+class AppRaised(AppVerdict):
+    outcome = "failed"
+
+
+class AppTimedOut(AppVerdict):
+    outcome = "timeout"
+
+
+class AppEnded(AppVerdict):
+    outcome = "error"
+
+
+class AppUnavailable(AppVerdict):
+    outcome = "error"
+
+
+def _cut(text: str) -> str:
+    text = " ".join(str(text).split())
+    return text if len(text) <= TEXT_LIMIT else text[:TEXT_LIMIT] + "..."
+
+
+@dataclass(frozen=True)
+class GradingSettings:
+    """The settings the app process was started with, as the tests need to know them."""
+
+    database_name: str
+    jwt_secret: str
+    jwt_algorithm: str = "HS256"
+    access_token_minutes: int = 15
+    bcrypt_rounds: int = 4
+
+
+class RemoteApp:
+    """One app process per test process, restarted when a test hangs or ends it."""
+
+    def __init__(self, settings: GradingSettings, request_timeout: float):
+        self.settings = settings
+        self.request_timeout = request_timeout
+        env = {name: os.environ[name] for name in BACKEND_VARIABLES if name in os.environ}
+        env.update(
+            DATABASE_NAME=settings.database_name, JWT_SECRET=settings.jwt_secret,
+            ACCESS_TOKEN_MINUTES=str(settings.access_token_minutes), BCRYPT_ROUNDS=str(settings.bcrypt_rounds),
+            EVENT_SINK="collection", MAIL_SINK="collection", ERROR_DETAILS="1",
+            UNAVAILABLE_MODULES=os.environ.get("GRADER_UNAVAILABLE_MODULES", ""),
+        )
+        self.box = Sandbox.for_app(Path(os.environ["GRADER_APP_ROOT"]), env)
+        self.process = AppProcess(self.box)
+        self.needs_restart = True
+        self.start_problem = ""
+        self.starts = 0
+        reap.become_subreaper()  # whatever the app leaves behind comes back to us
+
+    def ensure_running(self) -> AppProcess:
+        if self.start_problem and self.starts >= 2:
+            raise AppUnavailable(f"the app could not be started: {self.start_problem}")
+        if self.needs_restart or not self.process.alive:
+            self.process.stop()
+            self.starts += 1
+            try:
+                self.process.start()
+            except AppStartError as exc:
+                self.start_problem = _cut(str(exc))
+                raise AppUnavailable(f"the app could not be started: {self.start_problem}") from None
+            self.needs_restart = False
+            self.start_problem = ""
+        return self.process
+
+    def close(self) -> None:
+        self.process.stop()
+        self.box.remove()
+
+
+class _AppTransport(httpx.AsyncBaseTransport):
+    """Turns what goes wrong on the wire into a verdict a learner can read."""
+
+    def __init__(self, app: RemoteApp):
+        self.app = app
+        self.inner = httpx.AsyncHTTPTransport()
+
+    async def handle_async_request(self, request: httpx.Request) -> httpx.Response:
+        doing = f"{request.method} {request.url.path}"
+        try:
+            response = await self.inner.handle_async_request(request)
+            await response.aread()
+        except httpx.TimeoutException:
+            self.app.needs_restart = True
+            raise AppTimedOut(
+                f"{doing}: the app did not answer within {self.app.request_timeout:g} s: look for an infinite "
+                "loop or a call that never returns (the grader restarted the app).") from None
+        except httpx.TransportError as exc:
+            self.app.needs_restart = True
+            if not self.app.process.alive:
+                raise AppEnded(f"{doing}: the app process ended during this request "
+                               f"({self.app.process.exit_description()}): the code called os._exit() or crashed "
+                               "the interpreter. Services must raise errors, not exit.") from None
+            raise AppEnded(f"{doing}: the connection to the app failed ({type(exc).__name__}).") from None
+        if response.status_code == 500:
+            _raise_for_exception(doing, response)
+        return response
+
+    async def aclose(self) -> None:
+        await self.inner.aclose()
+
+
+def _raise_for_exception(doing: str, response: httpx.Response) -> None:
+    try:
+        details = response.json()["error"]["details"]
+        name, text = _cut(details["exception"]), _cut(details.get("text", ""))
+    except (ValueError, KeyError, TypeError):
+        return  # not the kit's error body: let the test report the status it got
+    where = details.get("where")
+    at = f" (at {_cut(where)})" if isinstance(where, str) else ""
+    if name == "NotImplementedError" and at:
+        raise AppRaised(f"{doing}: not implemented yet: {text or 'this method'} still raises NotImplementedError{at}.")
+    if name == "ModuleUnavailable":
+        raise AppEnded(f"{doing}: your code does not import: {text}")
+    if name in ("SystemExit", "KeyboardInterrupt"):
+        raise AppEnded(f"{doing}: your code called exit({text}){at}; services must raise errors, not exit.")
+    raise AppRaised(f"{doing}: your code raised {name}: {text}{at}.")
+
+
+def client_for(app: RemoteApp) -> httpx.AsyncClient:
+    return httpx.AsyncClient(transport=_AppTransport(app), base_url=app.process.url,
+                             timeout=app.request_timeout)
+
+
+def new_settings() -> GradingSettings:
+    shard = os.environ.get("GRADER_SHARD", "0/1").replace("/", "of")
+    return GradingSettings(database_name=f"grader_{shard}_{secrets.token_hex(4)}",
+                           jwt_secret="grader-" + secrets.token_hex(16))
+
+
+def unavailable_modules(problems: dict[str, str]) -> str:
+    """The UNAVAILABLE_MODULES value for the app: module name -> reason."""
+    return json.dumps({rel.removesuffix(".py").replace("/", "."): reason for rel, reason in problems.items()})
