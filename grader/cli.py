@@ -1,12 +1,13 @@
 """The ``grade`` command. Thin: every command parses options and calls a plain module.
 
-    grade 01 [--impl starter|solutions|PATH] [--stack embedded|services] [--json PATH]
+    grade 01 [--impl starter|solutions|PATH] [--stack embedded|local|services] [--json PATH]
     grade doctor          the Task 00 environment check
     grade selftest        solutions earn full marks, the starter earns zero, everything agrees
     grade list            the tasks and exercises
     grade progress        the last result of each task
 """
 
+import os
 import sys
 from pathlib import Path
 from typing import Optional
@@ -39,6 +40,18 @@ def _check_install(task: manifest.Task) -> None:
         _fail(f"broken install: {', '.join(lost)} cannot be imported. Run `make setup` (or `pip install -e .`).")
 
 
+def _check_writable(path: Path) -> None:
+    """Refuse an output path we could not write, before spending time on grading."""
+    target = path.expanduser()
+    parent = target.parent if str(target.parent) else Path(".")
+    if target.is_dir():
+        _fail(f"--json {path}: that is a folder; give a file name.")
+    if not parent.is_dir():
+        _fail(f"--json {path}: the folder {parent} does not exist.")
+    if not os.access(parent, os.W_OK) or (target.exists() and not os.access(target, os.W_OK)):
+        _fail(f"--json {path}: cannot write there (permission denied).")
+
+
 def _load_course() -> manifest.Course:
     try:
         return manifest.load()
@@ -53,6 +66,8 @@ def grade_task(
     if stack not in STACKS:
         _fail(f"--stack must be one of {', '.join(STACKS)}, not {stack!r}.")
     course = _load_course()
+    if json_path is not None:
+        _check_writable(json_path)
     try:
         task = course.find(task_key)
         _check_install(task)
@@ -70,18 +85,26 @@ def grade_task(
             )
     except (ManifestError, TreeError) as exc:
         _fail(str(exc))
+    except KeyboardInterrupt:
+        err.print("grade: interrupted; every test process was stopped and nothing was saved.")
+        raise typer.Exit(130)
     render.scorecard(result, console)
+    if state.worth_keeping(result, chosen):
+        state.save(result)
     if json_path is not None:
-        render.write_json(result, json_path)
-        console.print(f"Results written to {json_path}")
-    state.save(result)
+        try:
+            render.write_json(result, json_path)
+        except OSError as exc:
+            _fail(f"--json {json_path}: could not write the results ({exc.strerror or exc}).")
+        console.print(f"Results written to {json_path}", highlight=False, markup=False)
 
 
 @app.command("task")
 def task_command(
     task: str = typer.Argument(..., help="Task id (01 or 1) or slug (user)."),
     impl: str = typer.Option("starter", "--impl", help="starter, solutions, or a directory laid out like starter/."),
-    stack: str = typer.Option("embedded", "--stack", help="embedded (in-memory, default) or services (real MongoDB)."),
+    stack: str = typer.Option("embedded", "--stack", help="embedded (in-process self-check, default), local (real "
+                              "servers started here, your app in its own process) or services (servers at MONGODB_URL...)."),
     json_path: Optional[Path] = typer.Option(None, "--json", help="Also write the results as JSON to this file."),
     test_timeout: float = typer.Option(10.0, "--test-timeout", help="Seconds one test may run."),
     total_timeout: float = typer.Option(300.0, "--total-timeout", help="Seconds the whole run may take."),
@@ -93,7 +116,7 @@ def task_command(
 
 @app.command("doctor")
 def doctor_command(
-    stack: str = typer.Option("embedded", "--stack", help="embedded or services."),
+    stack: str = typer.Option("embedded", "--stack", help="embedded, local or services."),
     json_path: Optional[Path] = typer.Option(None, "--json"),
 ) -> None:
     """Check this machine (Task 00): Python, dependencies, the app, the database."""

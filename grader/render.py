@@ -19,7 +19,8 @@ def _points(value: float) -> str:
 
 
 def scorecard(result: TaskResult, console: Console) -> None:
-    title = f"Task {result.task} - {result.title}   [dim]impl: {result.impl}   stack: {result.stack}[/dim]"
+    title = Text(f"Task {result.task} - {result.title}   ")
+    title.append(f"impl: {result.impl}   stack: {result.stack}", style="dim")  # Text: a path may hold "[/]"
     for notice in result.notices:
         console.print(Panel(Text(notice), title="Before the scores", border_style="magenta"))
     table = Table(title=title, show_lines=True, expand=True)
@@ -53,6 +54,8 @@ def scorecard(result: TaskResult, console: Console) -> None:
         f"({sum(e.status == PASS for e in result.exercises)} of {len(result.exercises)} exercises complete, "
         f"{result.duration:.1f} s)"
     )
+    if result.trust:
+        console.print(Text(result.trust.capitalize() + ".", style="dim"))
 
 
 def write_json(result: TaskResult, path: Path) -> None:

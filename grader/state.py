@@ -18,6 +18,12 @@ def load(path: Path = STATE_PATH) -> dict:
     return data if isinstance(data, dict) else {}
 
 
+def worth_keeping(result: TaskResult, impl) -> bool:
+    """A learner's progress is their own work, graded: not the reference solutions, and not
+    a run that could not grade anything (a stack that was down)."""
+    return impl.kind != "solutions" and result.graded
+
+
 def save(result: TaskResult, path: Path = STATE_PATH) -> None:
     data = load(path)
     data[result.task] = {
