@@ -222,7 +222,8 @@ class AppProcess:
         import httpx
 
         try:
-            return httpx.get(self.url + "/health", timeout=timeout).status_code == 200
+            with httpx.Client(verify=False, trust_env=False, timeout=timeout) as client:
+                return client.get(self.url + "/health").status_code == 200
         except httpx.HTTPError:
             return False
 

@@ -42,6 +42,14 @@ def _remote_app():
 
 
 @pytest.fixture(scope="session")
+def _motor_db(_remote_app):
+    """One driver connection for the whole test process (all tests share one event loop)."""
+    client = stack.motor_client()
+    yield {"database": client[_remote_app.settings.database_name], "models_bound": False}
+    client.close()
+
+
+@pytest.fixture(scope="session")
 def _sync_db(_remote_app):
     from pymongo import MongoClient
 
@@ -87,18 +95,19 @@ async def db(request):
         async with stack.mongo_database() as database:
             yield database
         return
-    from beanie import init_beanie
-
-    from shared.models import ALL_DOCUMENTS
-
     sync_db = request.getfixturevalue("_sync_db")
     for name in sync_db.list_collection_names():
         sync_db[name].delete_many({})  # keep the indexes the app created
-    client = stack.motor_client()
-    database = client[request.getfixturevalue("_remote_app").settings.database_name]
-    await init_beanie(database=database, document_models=ALL_DOCUMENTS)
-    yield database
-    client.close()
+    shared = request.getfixturevalue("_motor_db")
+    if not shared["models_bound"]:
+        from beanie import init_beanie
+
+        from shared.models import ALL_DOCUMENTS
+
+        # The app created the indexes when it started; here the models only need binding.
+        await init_beanie(database=shared["database"], document_models=ALL_DOCUMENTS, skip_indexes=True)
+        shared["models_bound"] = True
+    yield shared["database"]
 
 
 @pytest.fixture(scope="session")

@@ -77,7 +77,15 @@ class RemoteApp:
         self.needs_restart = True
         self.start_problem = ""
         self.starts = 0
+        self._pool: httpx.AsyncHTTPTransport | None = None
         reap.become_subreaper()  # whatever the app leaves behind comes back to us
+
+    def connections(self) -> httpx.AsyncHTTPTransport:
+        """One pool for all tests: building a transport (and its TLS context) per test costs
+        more than most tests."""
+        if self._pool is None:
+            self._pool = httpx.AsyncHTTPTransport(verify=False, trust_env=False)
+        return self._pool
 
     def ensure_running(self) -> AppProcess:
         if self.start_problem and self.starts >= 2:
@@ -104,7 +112,7 @@ class _AppTransport(httpx.AsyncBaseTransport):
 
     def __init__(self, app: RemoteApp):
         self.app = app
-        self.inner = httpx.AsyncHTTPTransport()
+        self.inner = app.connections()
 
     async def handle_async_request(self, request: httpx.Request) -> httpx.Response:
         doing = f"{request.method} {request.url.path}"
@@ -128,7 +136,7 @@ class _AppTransport(httpx.AsyncBaseTransport):
         return response
 
     async def aclose(self) -> None:
-        await self.inner.aclose()
+        pass  # the connection pool lives as long as the test process (one event loop)
 
 
 def _raise_for_exception(doing: str, response: httpx.Response) -> None:
@@ -150,7 +158,7 @@ def _raise_for_exception(doing: str, response: httpx.Response) -> None:
 
 def client_for(app: RemoteApp) -> httpx.AsyncClient:
     return httpx.AsyncClient(transport=_AppTransport(app), base_url=app.process.url,
-                             timeout=app.request_timeout)
+                             timeout=app.request_timeout, trust_env=False)
 
 
 def new_settings() -> GradingSettings:
