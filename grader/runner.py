@@ -26,8 +26,6 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Callable
 
-from concurrent.futures import ThreadPoolExecutor
-
 from grader import KIT_ROOT, diagnose, provenance, reap, stacks, tree
 from grader.manifest import Course, Task
 from grader.results import ERROR, NOT_RUN, TIMEOUT, TaskResult, TestResult, empty_result
@@ -107,40 +105,22 @@ def grade(
     try:
         if remote and task.kind == "code":
             built.root.chmod(0o755)  # the app's own user must read it (not write it)
-        with ThreadPoolExecutor(max_workers=1) as pool:
-            checking = pool.submit(_import_problems, task, built, options) if remote else None
-            with stacks.prepare(options.stack, task.backends if remote else ()) as prepared:
-                broken = dict(built.refused)
-                if checking is not None:
-                    broken.update(checking.result())
-                for why in broken.values():
-                    result.notice(why)
-                if prepared.problems:
-                    return result.not_graded(f"not graded: the {options.stack} stack is not ready (see above)",
-                                             " / ".join(prepared.problems))
-                session = _Session(task, built.root, test_dirs, options, progress, result, kit_root)
-                session.broken_files = broken
-                session.backend_env = prepared.env
-                session.run(started)
+        with stacks.prepare(options.stack, task.backends if remote else ()) as prepared:
+            for why in built.refused.values():
+                result.notice(why)
+            if prepared.problems:
+                return result.not_graded(f"not graded: the {options.stack} stack is not ready (see above)",
+                                         " / ".join(prepared.problems))
+            session = _Session(task, built.root, test_dirs, options, progress, result, kit_root)
+            session.broken_files = dict(built.refused)
+            session.rebuild = lambda root: tree.rebuild(root, impl, task, course, kit_root, strict=remote)
+            session.backend_env = prepared.env
+            session.run(started)
     finally:
         reap.kill_descendants()
         tree.remove(built.root)
     result.duration = time.monotonic() - started
     return result
-
-
-def _import_problems(task: Task, built: tree.Built, options: RunOptions) -> dict[str, str]:
-    """Import each learner file once in a sandboxed process (never here): the ones that
-    hang, exit or raise are refused at once by the app instead of failing every request
-    slowly."""
-    modules = {rel: rel.removesuffix(".py").replace("/", ".") for rel in task.files if rel not in built.refused}
-    if not modules:
-        return {}
-    box = app_process.Sandbox.for_app(built.root, {})
-    try:
-        return app_process.preflight(box, modules, timeout=max(options.test_timeout, 5.0))
-    finally:
-        box.remove()
 
 
 class _Session:
@@ -152,6 +132,7 @@ class _Session:
         self.verdicts: dict[str, TestResult] = {}
         self.broken_files: dict[str, str] = {}  # learner file -> why it cannot be imported
         self.backend_env: dict[str, str] = {}
+        self.rebuild = None  # rebuild(root): lay the graded tree out again in root
         self.failed_start: _Run | None = None
         self.lock = threading.Lock()
         self.stopping = threading.Event()  # Ctrl-C: stop every child and return
@@ -184,14 +165,11 @@ class _Session:
         idle = 0
         while True:
             decided = len(self.verdicts)
+            self._check_tree()
             try:
                 run = self._run_child(deadline, index, count)
-            except OSError as exc:  # e.g. learner code deleted the graded tree
+            except OSError as exc:
                 run = _Run(output_tail=f"the test process could not be started: {exc}")
-                if not self.root.is_dir():
-                    self.result.notice("Learner code deleted the folder the tests run in; it was rebuilt "
-                                       "for the remaining tests.")
-                    self.root.mkdir(parents=True, exist_ok=True)
             if run.collected is None and not self.tests:
                 self.failed_start = run
                 return
@@ -212,6 +190,15 @@ class _Session:
                 self._mark_left(left, f"not run: the test process stopped {idle} times in a row before any test "
                                       f"finished (exit code {run.exit_code}){': ' + last if last else ''}")
                 return
+
+    def _check_tree(self) -> None:
+        """Learner code may delete the graded tree: build it again for the tests left."""
+        with self.lock:
+            if self.rebuild is None or (self.root / "backend").is_dir():
+                return
+            self.result.notice("Your code deleted files of the folder the tests run in; it was rebuilt for "
+                               "the remaining tests. Services must not touch files outside their own data.")
+            self.rebuild(self.root)
 
     def _settle(self, run: _Run, shard_tests: list[str]) -> None:
         """Give a verdict to whatever was cut short when the child stopped."""
@@ -336,12 +323,15 @@ class _Session:
         stall_limit = self.options.test_timeout + 5
         while True:
             exited = proc.poll() is not None
-            with open(events_path, encoding="utf-8") as handle:
-                handle.seek(offset)
-                chunk = handle.read()
-            complete = chunk[: chunk.rfind("\n") + 1]
-            offset += len(complete.encode("utf-8"))
-            for line in complete.splitlines():
+            try:
+                with open(events_path, "rb") as handle:
+                    handle.seek(offset)
+                    chunk = handle.read()
+            except OSError:
+                chunk = b""
+            complete = chunk[: chunk.rfind(b"\n") + 1]
+            offset += len(complete)
+            for line in complete.decode("utf-8", "replace").splitlines():
                 try:
                     event = json.loads(line)
                     self._on_event(event, run)
@@ -376,6 +366,8 @@ class _Session:
                     self.tests = {test["nodeid"]: test["exercise"] for test in event["tests"]}
         elif kind == "collect_error":
             self.result.notice("Kit problem: a test file could not be collected: " + event["message"][-800:])
+        elif kind == "notice":
+            self.result.notice(str(event["message"]))
         elif kind == "import_start":
             run.importing = event["file"]
         elif kind == "import":

@@ -131,5 +131,17 @@ def build(impl: Impl, task: Task, course: Course, kit_root: Path = KIT_ROOT, *, 
     return built
 
 
+def rebuild(root: Path, impl: Impl, task: Task, course: Course, kit_root: Path = KIT_ROOT, *,
+            strict: bool = False) -> None:
+    """Lay a fresh tree out again in ``root`` (learner code deleted some of it)."""
+    fresh = build(impl, task, course, kit_root, strict=strict)
+    try:
+        root.mkdir(parents=True, exist_ok=True)
+        shutil.copytree(fresh.root, root, dirs_exist_ok=True)
+        root.chmod(0o755 if strict else 0o700)  # strict: the app's own user reads it
+    finally:
+        remove(fresh.root)
+
+
 def remove(root: Path) -> None:
     shutil.rmtree(root, ignore_errors=True)

@@ -1,11 +1,13 @@
 """The grade command as a learner, an instructor and CI use it."""
 
+import hashlib
 import json
+import shutil
 
 import pytest
 from typer.testing import CliRunner
 
-from grader import cli, state
+from grader import KIT_ROOT, cli, state
 
 runner = CliRunner()
 
@@ -47,12 +49,19 @@ def test_an_unknown_stack_is_refused():
 
 def test_json_results_and_saved_progress(tmp_path, state_file):
     out = tmp_path / "out.json"
-    result = invoke("1", "--impl", "solutions", "--json", str(out))
+    mine = tmp_path / "mine"
+    shutil.copytree(KIT_ROOT / "solutions", mine)  # a learner whose work is complete
+    result = invoke("1", "--impl", str(mine), "--json", str(out))
     assert result.exit_code == 0, result.output
     assert "Total: 100 / 100" in result.output
     document = json.loads(out.read_text())
     assert {"task", "impl", "stack", "total", "possible", "exercises"} <= set(document)
-    assert (document["task"], document["impl"], document["stack"]) == ("01", "solutions", "embedded")
+    assert (document["task"], document["impl"], document["stack"]) == ("01", str(mine), "embedded")
+    assert document["trust"].startswith("self-check")
+    taken = {f["path"]: f["sha256"] for f in document["learner_files"]}
+    auth = (mine / "backend" / "services" / "auth.py").read_bytes()
+    assert taken["backend/services/auth.py"] == hashlib.sha256(auth).hexdigest()
+    assert len(document["suite_sha256"]) == 64 and document["kit_commit"]
     assert document["total"] == document["possible"] == 100
     first = document["exercises"][0]
     assert {"id", "title", "score", "possible", "status", "tests"} <= set(first)

@@ -10,6 +10,7 @@ import json
 import os
 import pwd
 import random
+import re
 import shutil
 import signal
 import subprocess
@@ -26,6 +27,7 @@ SANDBOX = KIT_ROOT / "grader" / "sandbox.py"
 START_SECONDS = 30
 OUTPUT_TAIL = 16_000
 UID_RANGE = (61_000, 64_000)
+STUCK_FRAME = re.compile(r'File ".*/backend/services/(\w+)\.py", line (\d+) in (\w+)')
 LIMITS = {
     "AS": 3 << 30,  # 3 GiB of address space: a memory bomb gets MemoryError, not the machine
     "CPU": 300,  # seconds of CPU for the whole life of one app process
@@ -133,38 +135,6 @@ class Sandbox:
             shutil.rmtree(self.workdir, ignore_errors=True)
 
 
-def preflight(box: Sandbox, modules: dict[str, str], timeout: float) -> dict[str, str]:
-    """Import each learner module (rel path -> module name) in its own sandboxed process.
-    Returns {rel path: what went wrong} for the ones that do not import cleanly."""
-    problems: dict[str, str] = {}
-    for rel, module in modules.items():
-        code = ("import importlib, sys, traceback\n"
-                f"try:\n    importlib.import_module({module!r})\n"
-                "except BaseException as exc:\n"
-                "    tb = traceback.extract_tb(exc.__traceback__)\n"
-                f"    mine = [f for f in tb if f.filename.endswith({rel!r})]\n"
-                "    where = f' at {mine[-1].lineno}' if mine else ''\n"
-                "    if isinstance(exc, SyntaxError): where = f', line {exc.lineno}'\n"
-                "    print('PREFLIGHT-FAILED ' + type(exc).__name__ + where + ': ' + str(exc)[:300], flush=True)\n"
-                "    sys.exit(0)\n"
-                "print('PREFLIGHT-OK', flush=True)\n")
-        try:
-            done = subprocess.run(box.command("-c", code), env=box.process_env(), capture_output=True,
-                                  timeout=timeout, start_new_session=True)
-        except subprocess.TimeoutExpired:
-            problems[rel] = f"importing {rel} did not finish within {timeout:g} s (a loop or a wait at module level?)"
-            continue
-        out = done.stdout.decode("utf-8", "replace")
-        marker = next((line for line in out.splitlines() if line.startswith("PREFLIGHT-")), "")
-        if marker == "PREFLIGHT-OK":
-            continue
-        if marker.startswith("PREFLIGHT-FAILED "):
-            problems[rel] = f"importing {rel} failed: {marker.removeprefix('PREFLIGHT-FAILED ')}"
-        else:
-            problems[rel] = f"importing {rel} ended the process ({describe_exit(done.returncode)})"
-    return problems
-
-
 def describe_exit(code: int | None) -> str:
     if code is None:
         return "still running"
@@ -197,10 +167,38 @@ class AppProcess:
     def alive(self) -> bool:
         return self.proc is not None and self.proc.poll() is None
 
+    def where_stuck(self) -> str | None:
+        """Ask a hung app where it is (SIGUSR1: faulthandler prints every thread) and return
+        ``backend/services/users.py:18 in get_user`` for the innermost service frame."""
+        if not self.alive:
+            return None
+        before = len(self.log_lines())
+        try:
+            os.kill(self.proc.pid, signal.SIGUSR1)
+        except (ProcessLookupError, PermissionError):
+            return None
+        time.sleep(0.2)
+        for line in self.log_lines()[before:]:
+            found = STUCK_FRAME.search(line)
+            if found:  # faulthandler lists the most recent call first
+                return f"backend/services/{found.group(1)}.py:{found.group(2)} in {found.group(3)}"
+        return None
+
+    def wait_exit(self, seconds: float) -> None:
+        if self.proc is not None:
+            try:
+                self.proc.wait(timeout=seconds)
+            except subprocess.TimeoutExpired:
+                pass
+
     def exit_description(self) -> str:
         return describe_exit(self.proc.poll() if self.proc else None)
 
-    def start(self) -> None:
+    def start(self, timeout: float = START_SECONDS) -> None:
+        self.launch()
+        self.wait_ready(timeout)
+
+    def launch(self) -> None:
         self.port = free_port()
         self._log = tempfile.NamedTemporaryFile(prefix="grade-app-", suffix=".log")
         argv = self.box.command("-m", "uvicorn", "backend.server:create_app", "--factory", "--host", "127.0.0.1",
@@ -208,15 +206,17 @@ class AppProcess:
         self.proc = subprocess.Popen(argv, env=self.box.process_env(), cwd=self.box.app_root,
                                      stdin=subprocess.DEVNULL, stdout=self._log, stderr=subprocess.STDOUT,
                                      start_new_session=True)
-        deadline = time.monotonic() + START_SECONDS
+
+    def wait_ready(self, timeout: float = START_SECONDS) -> None:
+        deadline = time.monotonic() + timeout
         while time.monotonic() < deadline:
             if not self.alive:
                 raise AppStartError(f"the app stopped while starting ({self.exit_description()}): {self.output_tail(600)}")
             if self.healthy(timeout=0.5):
                 return
             time.sleep(0.05)
-        self.stop()
-        raise AppStartError(f"the app did not answer GET /health within {START_SECONDS} s: {self.output_tail(600)}")
+        tail = self.output_tail(600)
+        raise AppStartError(f"the app did not answer GET /health within {timeout:g} s: {tail}")
 
     def healthy(self, timeout: float = 1.0) -> bool:
         import httpx
@@ -226,6 +226,24 @@ class AppProcess:
                 return client.get(self.url + "/health").status_code == 200
         except httpx.HTTPError:
             return False
+
+    def health_body(self) -> dict:
+        import httpx
+
+        try:
+            with httpx.Client(verify=False, trust_env=False, timeout=2) as client:
+                body = client.get(self.url + "/health").json()
+        except (httpx.HTTPError, ValueError):
+            return {}
+        return body if isinstance(body, dict) else {}
+
+    def log_lines(self, limit: int = 65536) -> list[str]:
+        if self._log is None:
+            return []
+        try:
+            return Path(self._log.name).read_bytes()[-limit:].decode("utf-8", "replace").splitlines()
+        except OSError:
+            return []
 
     def output_tail(self, limit: int = OUTPUT_TAIL) -> str:
         if self._log is None:
@@ -243,6 +261,7 @@ class AppProcess:
             except (ProcessLookupError, PermissionError):
                 pass
             self.proc.wait()
+            self.proc = None
         self.box.kill_processes()
         if self._log is not None:
             self._log.close()

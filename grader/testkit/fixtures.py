@@ -34,11 +34,48 @@ def _request_timeout() -> float:
 
 # -- local / services: the app in its own process --------------------------------------
 
+_APP: "remote.RemoteApp | None" = None
+
+
+def _needs_app() -> bool:
+    return stack.remote() and bool(os.environ.get("GRADER_LEARNER_FILES"))
+
+
+def pytest_sessionstart(session):
+    """Launch the app before collection, so its start-up overlaps with ours."""
+    global _APP
+    if not _needs_app():
+        return
+    recorder = session.config.pluginmanager.get_plugin("grader-recorder")
+
+    def notify(message: str) -> None:
+        if recorder is not None:
+            recorder.recorder.write(kind="notice", message=message)
+
+    _APP = remote.RemoteApp(remote.new_settings(), _request_timeout(), notify)
+    _APP.launch()
+
+
+def pytest_collection_finish(session):
+    """Wait for the first start here, outside every test's time limit: a learner module
+    that hangs while importing costs its time limit once, not one test's."""
+    if _APP is not None and session.items:
+        try:
+            _APP.ensure_running()
+        except remote.AppUnavailable:
+            pass  # every test that needs the app says why
+
+
+def pytest_sessionfinish(session):
+    if _APP is not None:
+        _APP.close()
+
+
 @pytest.fixture(scope="session")
 def _remote_app():
-    app = remote.RemoteApp(remote.new_settings(), _request_timeout())
-    yield app
-    app.close()
+    if _APP is None:
+        pytest.fail("the app process was not launched (the stack or the task has no learner files)")
+    return _APP
 
 
 @pytest.fixture(scope="session")

@@ -43,6 +43,14 @@ class AppUnavailable(AppVerdict):
     outcome = "error"
 
 
+def _module(rel: str) -> str:
+    return rel.removesuffix(".py").replace("/", ".")
+
+
+def _rel(module: str) -> str:
+    return module.replace(".", "/") + ".py"
+
+
 def _cut(text: str) -> str:
     text = " ".join(str(text).split())
     return text if len(text) <= TEXT_LIMIT else text[:TEXT_LIMIT] + "..."
@@ -60,23 +68,36 @@ class GradingSettings:
 
 
 class RemoteApp:
-    """One app process per test process, restarted when a test hangs or ends it."""
+    """One app process per test process, restarted when a test hangs or ends it.
 
-    def __init__(self, settings: GradingSettings, request_timeout: float):
+    The app imports the learner's modules at start-up, each with a time limit, and refuses
+    the ones that fail (see starter/backend/diagnostics.py). An import that ends the whole
+    process is found from the app's log and refused from the next start on."""
+
+    def __init__(self, settings: GradingSettings, request_timeout: float, notify=lambda message: None):
         self.settings = settings
         self.request_timeout = request_timeout
+        self.notify = notify  # one notice for the whole run (above the scorecard)
+        self.modules = [_module(rel) for rel in os.environ.get("GRADER_LEARNER_FILES", "").split(",") if rel]
+        try:
+            self.unavailable: dict[str, str] = dict(json.loads(os.environ.get("GRADER_UNAVAILABLE_MODULES") or "{}"))
+        except (ValueError, TypeError):
+            self.unavailable = {}
+        self.import_seconds = max(1.0, request_timeout)
         env = {name: os.environ[name] for name in BACKEND_VARIABLES if name in os.environ}
         env.update(
             DATABASE_NAME=settings.database_name, JWT_SECRET=settings.jwt_secret,
             ACCESS_TOKEN_MINUTES=str(settings.access_token_minutes), BCRYPT_ROUNDS=str(settings.bcrypt_rounds),
             EVENT_SINK="collection", MAIL_SINK="collection", ERROR_DETAILS="1",
-            UNAVAILABLE_MODULES=os.environ.get("GRADER_UNAVAILABLE_MODULES", ""),
+            PRELOAD_MODULES=",".join(self.modules), IMPORT_SECONDS=str(self.import_seconds),
         )
         self.box = Sandbox.for_app(Path(os.environ["GRADER_APP_ROOT"]), env)
         self.process = AppProcess(self.box)
         self.needs_restart = True
         self.start_problem = ""
         self.starts = 0
+        self.reported: set[str] = set()
+        self._launched_unchecked = False  # launched at session start, not yet waited for
         self._pool: httpx.AsyncHTTPTransport | None = None
         reap.become_subreaper()  # whatever the app leaves behind comes back to us
 
@@ -87,20 +108,68 @@ class RemoteApp:
             self._pool = httpx.AsyncHTTPTransport(verify=False, trust_env=False)
         return self._pool
 
+    def launch(self) -> None:
+        """Start the first app process without waiting for it (see ensure_running)."""
+        self.box.env["UNAVAILABLE_MODULES"] = json.dumps(self.unavailable)
+        self.process.launch()
+        self.starts += 1
+        self._launched_unchecked = True
+
     def ensure_running(self) -> AppProcess:
         if self.start_problem and self.starts >= 2:
             raise AppUnavailable(f"the app could not be started: {self.start_problem}")
         if self.needs_restart or not self.process.alive:
-            self.process.stop()
-            self.starts += 1
+            self._start()
+        return self.process
+
+    def _start(self) -> None:
+        # One more try for each learner module that may turn out to end the process.
+        for _ in range(len(self.modules) + 1):
+            timeout = 15 + self.import_seconds * len(self.modules)
             try:
-                self.process.start()
+                if self._launched_unchecked:
+                    self._launched_unchecked = False
+                    self.process.wait_ready(timeout)  # the launch from session start
+                else:
+                    self.process.stop()
+                    self._pool = None  # its kept-alive connections went to the old process
+                    self.starts += 1
+                    self.box.env["UNAVAILABLE_MODULES"] = json.dumps(self.unavailable)
+                    self.process.start(timeout)
             except AppStartError as exc:
-                self.start_problem = _cut(str(exc))
-                raise AppUnavailable(f"the app could not be started: {self.start_problem}") from None
+                culprit = self._import_in_progress()
+                if culprit is None or culprit in self.unavailable:
+                    self.start_problem = _cut(str(exc))
+                    raise AppUnavailable(f"the app could not be started: {self.start_problem}") from None
+                how = ("did not finish" if self.process.alive or "did not answer" in str(exc)
+                       else f"ended the app process ({self.process.exit_description()})")
+                self.unavailable[culprit] = f"importing {_rel(culprit)} {how}. Look at its module-level code."
+                self.process.stop()
+                continue
             self.needs_restart = False
             self.start_problem = ""
-        return self.process
+            self._report_unavailable()
+            return
+
+    def _import_in_progress(self) -> str | None:
+        """The learner module the app was importing when it stopped, from its own log."""
+        started = None
+        for line in self.process.log_lines():
+            if line.startswith("kit: importing "):
+                started = line.removeprefix("kit: importing ").strip()
+            elif line.startswith("kit: imported "):
+                started = None
+        return started if started in self.modules else None
+
+    def _report_unavailable(self) -> None:
+        found = dict(self.unavailable)
+        health = self.process.health_body()
+        if isinstance(health.get("unavailable_modules"), dict):
+            found.update({str(k): str(v) for k, v in health["unavailable_modules"].items() if k in self.modules})
+        for module, reason in found.items():
+            if module not in self.reported:
+                self.reported.add(module)
+                self.notify(_cut(reason))
 
     def close(self) -> None:
         self.process.stop()
@@ -121,11 +190,14 @@ class _AppTransport(httpx.AsyncBaseTransport):
             await response.aread()
         except httpx.TimeoutException:
             self.app.needs_restart = True
+            where = self.app.process.where_stuck()
+            at = f" (it was running {where})" if where else ""
             raise AppTimedOut(
-                f"{doing}: the app did not answer within {self.app.request_timeout:g} s: look for an infinite "
+                f"{doing}: the app did not answer within {self.app.request_timeout:g} s{at}: look for an infinite "
                 "loop or a call that never returns (the grader restarted the app).") from None
         except httpx.TransportError as exc:
             self.app.needs_restart = True
+            self.app.process.wait_exit(0.5)  # a process that is ending may still be alive now
             if not self.app.process.alive:
                 raise AppEnded(f"{doing}: the app process ended during this request "
                                f"({self.app.process.exit_description()}): the code called os._exit() or crashed "
@@ -167,6 +239,3 @@ def new_settings() -> GradingSettings:
                            jwt_secret="grader-" + secrets.token_hex(16))
 
 
-def unavailable_modules(problems: dict[str, str]) -> str:
-    """The UNAVAILABLE_MODULES value for the app: module name -> reason."""
-    return json.dumps({rel.removesuffix(".py").replace("/", "."): reason for rel, reason in problems.items()})

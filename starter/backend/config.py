@@ -24,6 +24,9 @@ class Settings:
     error_details: bool = False
     # JSON {module: reason}: modules found broken before start-up, refused at once (grading).
     unavailable_modules: str = ""
+    # Service modules to import at start-up, each within import_seconds (see diagnostics).
+    preload_modules: str = ""
+    import_seconds: float = 10.0
 
     @classmethod
     def from_env(cls) -> "Settings":
@@ -38,4 +41,6 @@ class Settings:
             mail_sink=env.get("MAIL_SINK", cls.mail_sink),
             error_details=env.get("ERROR_DETAILS", "") == "1",
             unavailable_modules=env.get("UNAVAILABLE_MODULES", ""),
+            preload_modules=env.get("PRELOAD_MODULES", ""),
+            import_seconds=float(env.get("IMPORT_SECONDS", cls.import_seconds)),
         )

@@ -70,6 +70,7 @@ def create_app(
     if settings.error_details:
         diagnostics.install(app)
     diagnostics.block_modules(settings.unavailable_modules)
+    diagnostics.preload([m for m in settings.preload_modules.split(",") if m], settings.import_seconds)
     app.include_router(auth.router)
     app.include_router(users.router)
 
@@ -84,7 +85,10 @@ def create_app(
         except Exception as exc:  # any driver error means "not reachable"
             body = {"status": "unhealthy", "database": "unreachable", "detail": str(exc)[:200]}
             return JSONResponse(body, status_code=503)
-        return JSONResponse({"status": "healthy", "database": "connected"})
+        body = {"status": "healthy", "database": "connected"}
+        if diagnostics.unavailable():
+            body["unavailable_modules"] = diagnostics.unavailable()
+        return JSONResponse(body)
 
     return app
 
