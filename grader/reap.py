@@ -45,11 +45,19 @@ def descendants(pid: int | None = None) -> list[int]:
     return found
 
 
-def kill_descendants(pid: int | None = None, rounds: int = 5) -> int:
-    """SIGKILL every descendant (a few passes: a forking process may add more); reap ours."""
+def kill_descendants(pid: int | None = None, rounds: int = 5, spare: frozenset[int] = frozenset()) -> int:
+    """SIGKILL every descendant except ``spare`` (processes that were there before us, with
+    theirs); a few passes, as a forking process may add more. Reap our own children."""
     killed = 0
     for _ in range(rounds):
-        found = descendants(pid)
+        tree = _children_map()
+        protected = set(spare)
+        todo = list(spare)
+        while todo:
+            for child in tree.get(todo.pop(), []):
+                protected.add(child)
+                todo.append(child)
+        found = [p for p in descendants(pid) if p not in protected]
         if not found:
             break
         for child in found:

@@ -100,6 +100,7 @@ def grade(
     if not test_dirs:
         return result.not_graded(f"no tests found in {task.public_tests} (the kit checkout is incomplete)")
     reap.become_subreaper()  # anything learner code leaves running comes back to us
+    ours_before = frozenset(reap.descendants())  # the caller's own processes are not ours to stop
     built = tree.build(impl, task, course, kit_root, strict=remote)
     result.provenance = provenance.record(built.taken, test_dirs, kit_root)
     try:
@@ -117,7 +118,7 @@ def grade(
             session.backend_env = prepared.env
             session.run(started)
     finally:
-        reap.kill_descendants()
+        reap.kill_descendants(spare=ours_before)
         tree.remove(built.root)
     result.duration = time.monotonic() - started
     return result

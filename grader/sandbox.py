@@ -24,6 +24,7 @@ import os
 import resource
 import signal
 import sys
+import tempfile
 
 CLONE_NEWNS = 0x00020000
 MS_RDONLY, MS_NOSUID, MS_NODEV, MS_BIND, MS_REC, MS_PRIVATE = 1, 2, 4, 4096, 16384, 1 << 18
@@ -87,16 +88,23 @@ def reveal(paths: list[str]) -> None:
 
 
 def hide(paths: list[str]) -> None:
-    """Cover ``paths`` (in the private namespace)."""
+    """Cover ``paths`` (in the private namespace): folders with an empty read-only tmpfs,
+    files with an empty file that only root may write (not /dev/null: writes to a device
+    succeed even on a read-only mount)."""
     libc = _mount_api()
-    for path in paths:
-        target = path.encode()
-        if os.path.isdir(path):
-            _check(libc.mount(b"tmpfs", target, b"tmpfs", MS_RDONLY | MS_NOSUID | MS_NODEV, b"size=4k,mode=755"),
-                   f"cover {path}")
-        elif os.path.exists(path):
-            _check(libc.mount(b"/dev/null", target, None, MS_BIND, None), f"cover {path}")
-            libc.mount(None, target, None, MS_BIND | MS_RDONLY | 32, None)  # 32 = MS_REMOUNT
+    fd, empty = tempfile.mkstemp(prefix="kit-cover-")
+    os.close(fd)
+    os.chmod(empty, 0o444)
+    try:
+        for path in paths:
+            target = path.encode()
+            if os.path.isdir(path):
+                _check(libc.mount(b"tmpfs", target, b"tmpfs", MS_RDONLY | MS_NOSUID | MS_NODEV,
+                                  b"size=4k,mode=755"), f"cover {path}")
+            elif os.path.exists(path):
+                _check(libc.mount(empty.encode(), target, None, MS_BIND, None), f"cover {path}")
+    finally:
+        os.unlink(empty)  # the covers keep the (empty) file alive
 
 
 def apply_limits(limits: dict[str, int]) -> None:

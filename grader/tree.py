@@ -91,7 +91,8 @@ def check_file(source: Path, rel: str) -> tuple[bytes | None, str]:
     try:
         ast.parse(text, filename=rel)
     except SyntaxError as exc:
-        return data, f"{rel}, line {exc.lineno}: SyntaxError: {exc.msg}. Nothing in this file can run until it is fixed."
+        where = f"{rel}, line {exc.lineno}" if exc.lineno else rel
+        return data, f"{where}: SyntaxError: {exc.msg}. Nothing in this file can run until it is fixed."
     except ValueError as exc:  # e.g. a NUL byte
         return None, f"{rel} was not taken: {exc}"
     return data, ""

@@ -1,0 +1,203 @@
+"""The local and services stacks: the learner's app in its own sandboxed process, real
+servers, the same tests. What a learner hands in is taken only if it is a plain file."""
+
+import os
+import shutil
+import subprocess
+
+import pytest
+
+from grader import KIT_ROOT, runner, tree
+from grader.results import PASS, STATUS_ERROR
+from grader.stacks import app as app_process
+from grader.stacks import mongo
+
+ROOT_ONLY = pytest.mark.skipif(os.geteuid() != 0, reason="isolation by user id needs the grader to run as root")
+
+
+def grade(course, impl: str, stack: str = "local", **options):
+    options = {"test_timeout": 2.0, "total_timeout": 240, "include_hidden": False, "stack": stack, **options}
+    return runner.grade(course.find("01"), tree.resolve_impl(impl, course), course, runner.RunOptions(**options))
+
+
+def by_id(result):
+    return {e.id: e for e in result.exercises}
+
+
+def test_the_services_stack_against_servers_given_as_urls(course, monkeypatch):
+    server = mongo.start_local()  # stands in for the compose stack's MongoDB
+    assert server.ready, server.problem
+    try:
+        monkeypatch.setenv("MONGODB_URL", server.env["MONGODB_URL"])
+        solved = grade(course, "solutions", "services", include_hidden=True)
+        started = grade(course, "starter", "services")
+    finally:
+        server.stop()
+    assert solved.total == 100, [(e.id, e.first_problem) for e in solved.exercises if e.status != PASS]
+    assert started.total == 0
+    assert all("not implemented yet" in e.first_problem for e in started.exercises), [e.first_problem for e in started.exercises]
+
+
+def test_a_local_server_that_cannot_start_is_a_reason_not_a_crash(course, monkeypatch):
+    monkeypatch.setattr(mongo, "server_command", lambda: None)
+    result = grade(course, "solutions")
+    assert all(e.status == STATUS_ERROR and "not ready" in e.first_problem for e in result.exercises)
+    assert any("SecantusDB" in n and "make setup" in n for n in result.notices), result.notices
+
+
+def test_a_module_that_hangs_while_importing_costs_only_its_exercises(learner_tree, course):
+    result = grade(course, str(learner_tree("import_hang")))
+    assert any("users.py did not finish within" in n for n in result.notices), result.notices
+    exercises = by_id(result)
+    assert exercises["01.4"].status == PASS
+    assert exercises["01.7"].status == STATUS_ERROR and "does not import" in exercises["01.7"].first_problem
+    assert result.duration < 60
+
+
+def test_a_module_that_exits_while_importing_is_named(learner_tree, course):
+    result = grade(course, str(learner_tree("import_exit")))
+    assert any("users.py ended the app process (exit code" in n for n in result.notices), result.notices
+    assert by_id(result)["01.1"].status == PASS and by_id(result)["01.8"].status == STATUS_ERROR
+
+
+def test_a_hung_request_names_its_line_and_the_app_is_restarted(learner_tree, course):
+    result = grade(course, str(learner_tree("hang_and_syntax")))
+    assert sum("SyntaxError" in n for n in result.notices) == 1
+    read = by_id(result)["01.7"]
+    timeouts = [t for t in read.tests if t.outcome == "timeout"]
+    assert timeouts and "it was running backend/services/users.py:18 in get_user" in timeouts[0].message
+    assert read.passed >= 1  # the list tests ran on a restarted app
+
+
+def test_exit_and_os_exit_in_a_request(learner_tree, course):
+    result = grade(course, str(learner_tree("crash_exit")))
+    messages = [t.message for t in by_id(result)["01.7"].tests]
+    assert any("app process ended during this request (exit code 3)" in m for m in messages), messages
+    assert any("called exit(giving up)" in m for m in messages), messages
+    assert by_id(result)["01.1"].status == PASS
+
+
+# -- what is taken from a learner -------------------------------------------------
+
+@pytest.fixture
+def learner(tmp_path):
+    target = tmp_path / "learner"
+    shutil.copytree(KIT_ROOT / "solutions", target)
+    return target
+
+
+def take(course, folder, strict=True):
+    built = tree.build(tree.resolve_impl(str(folder), course), course.find("01"), course, strict=strict)
+    try:
+        rel = "backend/services/users.py"
+        return built.refused.get(rel, ""), (built.root / rel).read_text(), [t.path for t in built.taken]
+    finally:
+        tree.remove(built.root)
+
+
+def test_a_symbolic_link_is_not_followed(course, learner):
+    users = learner / "backend" / "services" / "users.py"
+    users.unlink()
+    users.symlink_to(KIT_ROOT / "grader" / "hidden" / "task01" / "test_01_7_read_users_hidden.py")
+    why, content, taken = take(course, learner)
+    assert "symbolic link" in why and "backend/services/users.py" not in taken
+    assert "hidden" not in content and "NotImplementedError" in content  # the starter's stub stayed
+
+
+def test_a_linked_folder_is_not_followed(course, learner, tmp_path):
+    services = learner / "backend" / "services"
+    elsewhere = tmp_path / "elsewhere"
+    shutil.move(services, elsewhere)
+    services.symlink_to(elsewhere, target_is_directory=True)
+    why, _, _ = take(course, learner)
+    assert "backend/services is a symbolic link" in why
+
+
+@pytest.mark.parametrize("content, expected", [
+    (b"x = 1\n" * 100_000, "more than the"),
+    (b"\xff\xfe not text", "not UTF-8"),
+    (b"x = 1\x00\n", "null bytes"),
+])
+def test_odd_files_are_refused_with_a_reason(course, learner, content, expected):
+    (learner / "backend" / "services" / "users.py").write_bytes(content)
+    why, _, taken = take(course, learner)
+    assert expected in why and "backend/services/users.py" not in taken
+
+
+def test_a_syntax_error_is_refused_on_trusted_stacks_and_imported_on_embedded(course, learner):
+    (learner / "backend" / "services" / "users.py").write_text("def broken(:\n")
+    why, content, _ = take(course, learner, strict=True)
+    assert "line 1: SyntaxError" in why and "def broken" not in content
+    why, content, _ = take(course, learner, strict=False)
+    assert why == "" and "def broken" in content  # the import step reports it, with its line
+
+
+def test_only_the_tasks_files_are_taken(course, learner):
+    (learner / "conftest.py").write_text("raise SystemExit('should never run')\n")
+    (learner / "backend" / "conftest.py").write_text("raise SystemExit('should never run')\n")
+    (learner / "backend" / "server.py").write_text("raise SystemExit('should never run')\n")
+    built = tree.build(tree.resolve_impl(str(learner), course), course.find("01"), course, strict=True)
+    try:
+        assert not (built.root / "conftest.py").exists() and not (built.root / "backend" / "conftest.py").exists()
+        assert "create_app" in (built.root / "backend" / "server.py").read_text()
+    finally:
+        tree.remove(built.root)
+
+
+# -- the sandbox ------------------------------------------------------------------
+
+def run_sandboxed(tmp_path, code: str) -> subprocess.CompletedProcess:
+    box = app_process.Sandbox.for_app(tmp_path, {"SOME_SETTING": "1"})
+    tmp_path.chmod(0o755)
+    try:
+        return subprocess.run(box.command("-c", code), env=box.process_env(), capture_output=True, text=True,
+                              timeout=60, cwd=tmp_path)
+    finally:
+        box.remove()
+
+
+@ROOT_ONLY
+def test_the_app_cannot_see_the_kit_or_write_to_it(tmp_path):
+    hidden = KIT_ROOT / "grader" / "hidden" / "task01"
+    code = (
+        "import os\n"
+        f"print('uid', os.getuid())\n"
+        f"print('hidden', os.path.exists({str(hidden)!r}))\n"
+        f"print('solutions', os.listdir({str(KIT_ROOT / 'solutions')!r}))\n"
+        "try:\n"
+        f"    open({str(KIT_ROOT / 'README.md')!r}, 'a')\n"
+        "    print('write ok')\n"
+        "except OSError as exc:\n"
+        "    print('write refused', type(exc).__name__)\n"
+        "print('env', sorted(os.environ))\n"
+    )
+    done = run_sandboxed(tmp_path, code)
+    out = done.stdout
+    assert done.returncode == 0, done.stderr
+    assert "uid 0" not in out and "hidden False" in out and "solutions []" in out
+    assert "write ok" not in out
+    env_line = next(line for line in out.splitlines() if line.startswith("env"))
+    assert "SOME_SETTING" in env_line and "GRADER" not in env_line and "SSH" not in env_line
+
+
+def test_a_memory_bomb_meets_the_limit(tmp_path):
+    done = run_sandboxed(tmp_path, "chunks = []\ntry:\n    while True:\n        chunks.append(bytearray(256 << 20))\n"
+                                   "except MemoryError:\n    print('limited at', len(chunks) * 256, 'MiB')\n")
+    assert "limited at" in done.stdout, done.stderr
+
+
+@ROOT_ONLY
+def test_processes_left_behind_are_killed(tmp_path):
+    box = app_process.Sandbox.for_app(tmp_path, {})
+    tmp_path.chmod(0o755)
+    code = ("import os, subprocess\n"
+            "if os.fork() == 0:\n    os.setsid()\n    subprocess.Popen(['sleep', '4243'])\n    os._exit(0)\n")
+    subprocess.run(box.command("-c", code), env=box.process_env(), timeout=30, cwd=tmp_path)
+    assert _running("sleep 4243")
+    box.remove()
+    assert not _running("sleep 4243")
+
+
+def _running(command: str) -> bool:
+    ps = subprocess.run(["ps", "-eo", "stat,args", "-ww"], capture_output=True, text=True).stdout
+    return any(command in line and not line.startswith("Z") for line in ps.splitlines())
