@@ -19,7 +19,7 @@ $(STAMP): pyproject.toml
 	$(BIN)/pip install --quiet -e .
 	touch $(STAMP)
 
-grade: $(STAMP)  ## make grade TASK=01 [IMPL=solutions|PATH] [STACK=services]
+grade: $(STAMP)  ## make grade TASK=01 [IMPL=solutions|PATH] [STACK=local|services]
 	@$(BIN)/grade $(TASK) --impl $(IMPL) --stack $(STACK)
 
 doctor: $(STAMP)
