@@ -4,7 +4,7 @@ sentence naming what went wrong and, when learner code is at fault, where (file:
 import os
 from types import TracebackType
 
-NEEDS_SERVICES = "needs the services stack"
+NEEDS_SERVICES = "needs a real database"
 MESSAGE_LIMIT = 2000  # a learner's 10 MB exception message must not become a 10 MB result
 
 
@@ -109,7 +109,7 @@ def _verdict(report, call, item, impl_root: str, learner_files: list[str]) -> tu
         return "timeout", f"did not finish within {float(seconds):g} s: look for an infinite loop or a call that never returns{at}."
     if isinstance(exc, NotImplementedError):
         if _innermost_is(exc, "mongomock"):
-            return "needs_services", f"{NEEDS_SERVICES}: the embedded database cannot run this query ({exc})."
+            return "needs_services", f"{NEEDS_SERVICES}: the embedded database cannot run this query ({exc}); grade with --stack local."
         if where:
             return "failed", f"not implemented yet: {exc or 'this method'} still raises NotImplementedError{at}."
     if isinstance(exc, AssertionError):

@@ -12,7 +12,7 @@ PASSED, FAILED, ERROR, TIMEOUT, NEEDS_SERVICES, NOT_RUN = (
     "passed", "failed", "error", "timeout", "needs_services", "not_run",
 )
 # Exercise statuses.
-PASS, PARTIAL, FAIL, STATUS_ERROR, STATUS_NEEDS_SERVICES = "pass", "partial", "fail", "error", "needs services stack"
+PASS, PARTIAL, FAIL, STATUS_ERROR, STATUS_NEEDS_SERVICES = "pass", "partial", "fail", "error", "needs --stack local"
 
 
 @dataclass
