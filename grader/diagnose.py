@@ -78,9 +78,29 @@ def cut(message: str, limit: int = MESSAGE_LIMIT) -> str:
     return message if len(message) <= limit else message[:limit] + " [... cut]"
 
 
-def verdict(report, call, item, impl_root: str, learner_files: list[str]) -> tuple[str, str]:
+HIDDEN_NOTE = " (what came back is not shown for hidden tests)"
+
+
+def verdict(report, call, item, impl_root: str, learner_files: list[str], redact: bool = False) -> tuple[str, str]:
+    """``redact``: a hidden test on a trusted stack, whose message must carry no text the
+    learner's code produced (else a learner could echo the hidden tests' inputs out)."""
     outcome, message = _verdict(report, call, item, impl_root, learner_files)
+    if redact and message:
+        message = _redacted(call, message)
     return outcome, cut(message)
+
+
+def _redacted(call, message: str) -> str:
+    from grader.testkit.remote import AppVerdict
+
+    exc = _unwrap(call.excinfo.value) if call is not None and call.excinfo is not None else None
+    if isinstance(exc, AppVerdict):
+        return exc.redacted
+    # Test-written messages read "<what was done>: expected <what>, got <what came back>".
+    for marker in (", got ", " got "):
+        if marker in message:
+            return message.split(marker, 1)[0] + HIDDEN_NOTE
+    return message
 
 
 def _verdict(report, call, item, impl_root: str, learner_files: list[str]) -> tuple[str, str]:

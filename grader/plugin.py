@@ -69,6 +69,8 @@ class GraderPlugin:
         self.broken = broken
         self.impl_root = os.environ.get("GRADER_IMPL_ROOT", "")
         self.stack = os.environ.get("GRADER_STACK", "embedded")
+        hidden = os.environ.get("GRADER_HIDDEN_TESTS", "").strip("/")
+        self.hidden_prefix = hidden + "/" if hidden else ""
         self.phases: dict[str, dict] = {}
 
     # -- streams a learner may close -------------------------------------------------
@@ -161,7 +163,8 @@ class GraderPlugin:
     def pytest_runtest_makereport(self, item, call):
         outcome = yield
         report = outcome.get_result()
-        verdict = diagnose.verdict(report, call, item, self.impl_root, _learner_files())
+        redact = self.stack != "embedded" and self.hidden_prefix and item.nodeid.startswith(self.hidden_prefix)
+        verdict = diagnose.verdict(report, call, item, self.impl_root, _learner_files(), redact=bool(redact))
         self.phases.setdefault(item.nodeid, {})[call.when] = (verdict, report.duration)
 
     def pytest_runtest_logfinish(self, nodeid, location):

@@ -26,7 +26,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Callable
 
-from grader import KIT_ROOT, diagnose, provenance, reap, stacks, tree
+from grader import KIT_ROOT, diagnose, provenance, reap, sandbox, stacks, tree
 from grader.manifest import Course, Task
 from grader.results import ERROR, NOT_RUN, TIMEOUT, TaskResult, TestResult, empty_result
 from grader.stacks import app as app_process
@@ -37,6 +37,7 @@ STARTUP_SECONDS = 60  # collection and imports, before the first test starts
 TAIL_BYTES = 16_000
 PYTEST_DONE = (0, 1, 5)  # all passed, some failed, nothing to run
 EMBEDDED_MEMORY = 4 << 30  # address space of an embedded test process: a memory bomb stays small
+EMBEDDED_LIMITS = {"AS": EMBEDDED_MEMORY, "CORE": 0, "NPROC": 256, "FSIZE": 256 << 20}
 
 Progress = Callable[[int, int, str], None]
 
@@ -110,18 +111,42 @@ def grade(
             for why in built.refused.values():
                 result.notice(why)
             if prepared.problems:
-                return result.not_graded(f"not graded: the {options.stack} stack is not ready (see above)",
-                                         " / ".join(prepared.problems))
-            session = _Session(task, built.root, test_dirs, options, progress, result, kit_root)
+                return _stack_not_ready(result, options, prepared.problems)
+            tests_root = kit_root if remote else _copy_tests(built.root, test_dirs, kit_root)
+            session = _Session(task, built.root, [tests_root / d.relative_to(kit_root) for d in test_dirs],
+                               options, progress, result, tests_root)
             session.broken_files = dict(built.refused)
-            session.rebuild = lambda root: tree.rebuild(root, impl, task, course, kit_root, strict=remote)
+
+            def rebuild(root: Path) -> None:
+                tree.rebuild(root, impl, task, course, kit_root, strict=remote)
+                if not remote:
+                    _copy_tests(root, test_dirs, kit_root)
+
+            session.rebuild = rebuild
             session.backend_env = prepared.env
-            session.run(started)
+            problems = session.run(started, ready=prepared.wait)  # servers finish starting meanwhile
+            if problems:
+                return _stack_not_ready(result, options, problems)
     finally:
         reap.kill_descendants(spare=ours_before)
         tree.remove(built.root)
     result.duration = time.monotonic() - started
     return result
+
+
+def _stack_not_ready(result: TaskResult, options: RunOptions, problems: list[str]) -> TaskResult:
+    return result.not_graded(f"not graded: the {options.stack} stack is not ready (see above)", " / ".join(problems))
+
+
+def _copy_tests(root: Path, test_dirs: list[Path], kit_root: Path) -> Path:
+    """Embedded: the test process runs learner code, so it runs the kit's tests (and the
+    grader package they use) from copies in the graded tree, never from the checkout: it
+    cannot rewrite them there, and it needs no access to the checkout at all."""
+    skip = shutil.ignore_patterns("__pycache__", "*.pyc")
+    shutil.copytree(Path(__file__).resolve().parent, root / "grader", ignore=skip, dirs_exist_ok=True)
+    for folder in test_dirs:
+        shutil.copytree(folder, root / folder.relative_to(kit_root), ignore=skip, dirs_exist_ok=True)
+    return root
 
 
 class _Session:
@@ -140,13 +165,19 @@ class _Session:
 
     # -- the loop over child runs --------------------------------------------------
 
-    def run(self, started: float) -> None:
+    def run(self, started: float, ready=lambda: []) -> list[str]:
+        """Run every shard to the end. ``ready`` (called once the shards have started)
+        waits for the stack and returns its problems: then the shards are stopped and the
+        problems returned."""
         deadline = started + self.options.total_timeout
         shards = [threading.Thread(target=self._run_shard, args=(i, self.options.jobs, deadline))
                   for i in range(self.options.jobs)]
         for shard in shards:
             shard.start()
         try:
+            problems = ready()
+            if problems:
+                self.stopping.set()
             for shard in shards:
                 shard.join()
         except KeyboardInterrupt:
@@ -154,10 +185,13 @@ class _Session:
             for shard in shards:
                 shard.join()
             raise
+        if problems:
+            return problems
         if not self.tests:
             self._no_collection(self.failed_start or _Run())
-            return
+            return []
         self._fill_result()
+        return []
 
     def _run_shard(self, index: int, count: int, deadline: float) -> None:
         """Run every count-th test, starting at index, until each has a verdict. A crash
@@ -281,13 +315,14 @@ class _Session:
             GRADER_STACK=self.options.stack,
             GRADER_SHARD=shard,
             GRADER_TEST_TIMEOUT=str(self.options.test_timeout),
+            GRADER_HIDDEN_TESTS=self.task.hidden_tests,
         )
         return env
 
     def _command(self) -> list[str]:
         return [
             sys.executable, "-m", "pytest", *map(str, self.test_dirs),
-            "-c", str(CHILD_INI), "--rootdir", str(self.kit_root),
+            "-c", str(self.kit_root / CHILD_INI.relative_to(KIT_ROOT)), "--rootdir", str(self.kit_root),
             "-p", "pytest_asyncio.plugin", "-p", "pytest_timeout",
             "-p", "grader.plugin", "-p", "grader.testkit.fixtures",
             # No capturing: a learner closing stdout cannot break pytest's capture (the plugin
@@ -302,20 +337,34 @@ class _Session:
         events_path = os.path.join(private, "events.jsonl")
         open(events_path, "w").close()
         remote = self.options.stack != stacks.EMBEDDED
+        command, env = self._command(), self._child_env(events_path, f"{index}/{count}")
+        # Embedded, as root: the test process (which runs learner code) gets a user id of its
+        # own, so it cannot signal the grader or outlive it. Otherwise it runs as we do.
+        uid = sandbox.pick_uid() if not remote and os.geteuid() == 0 else None
+        if uid is not None:
+            for path in (private, events_path):
+                os.chown(path, uid, uid)
+            self.root.chmod(0o755)
+            env.update(HOME=private, TMPDIR=private)
+            command = sandbox.command({
+                "uid": uid, "limits": EMBEDDED_LIMITS,
+                "reveal": [sys.prefix, sys.base_prefix, str(self.root), private],
+            }, command)
         try:
             proc = subprocess.Popen(
-                self._command(), cwd=private if remote else self.root,
-                env=self._child_env(events_path, f"{index}/{count}"),
+                command, cwd=private if remote else self.root, env=env,
                 stdin=subprocess.DEVNULL, stdout=subprocess.PIPE, stderr=subprocess.STDOUT,
                 start_new_session=True,
             )
-            if not remote:
+            if uid is None:
                 _limit_memory(proc.pid)
             tail = _Tail(proc.stdout)
             self._watch(proc, run, events_path, deadline)
             run.exit_code = proc.returncode
             run.output_tail = tail.text()
         finally:
+            if uid is not None:
+                sandbox.kill_user(uid)  # whatever it started, however it hid
             shutil.rmtree(private, ignore_errors=True)
         return run
 
@@ -384,8 +433,8 @@ class _Session:
 
 
 def _limit_memory(pid: int) -> None:
-    """Cap the embedded test process's memory and core dumps right after it starts (it
-    spends far longer importing pytest than this takes)."""
+    """Cap a test process's memory and core dumps right after it starts (it spends far
+    longer importing pytest than this takes)."""
     for limit, value in ((resource.RLIMIT_AS, EMBEDDED_MEMORY), (resource.RLIMIT_CORE, 0)):
         try:
             resource.prlimit(pid, limit, (value, value))

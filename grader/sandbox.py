@@ -15,12 +15,18 @@ SPEC keys, all optional:
              learner's program left running, whatever session it moved to)
 
 This module imports only the standard library and runs no learner code: everything happens
-before ``exec``. Without root, only the limits apply; the grader says so on the scorecard.
+before ``exec``. It is started with ``python -I`` (no PYTHONPATH, no site folders of the
+user), so nothing a learner managed to write anywhere runs in it while it still is root.
+Without root, only the limits apply; the grader says so on the scorecard.
+
+``command`` and ``pick_uid`` are the parent's side: how to start something through it.
 """
 
 import ctypes
 import json
 import os
+import pwd
+import random
 import resource
 import signal
 import sys
@@ -34,6 +40,35 @@ LIMITS = {
     "FSIZE": resource.RLIMIT_FSIZE, "NOFILE": resource.RLIMIT_NOFILE, "CORE": resource.RLIMIT_CORE,
 }
 EXIT_SETUP_FAILED = 97
+UID_RANGE = (61_000, 64_000)
+
+
+def command(spec: dict, argv: list[str]) -> list[str]:
+    """The command line that starts ``argv`` under ``spec``."""
+    return [sys.executable, "-I", os.path.abspath(__file__), json.dumps(spec), "--", *argv]
+
+
+def pick_uid() -> int:
+    """A user id no account and no running process uses, so limits and clean-up touch only
+    what we start with it."""
+    used = {entry.pw_uid for entry in pwd.getpwall()}
+    for entry in os.listdir("/proc"):
+        if entry.isdigit():
+            try:
+                used.add(os.stat(f"/proc/{entry}").st_uid)
+            except OSError:
+                pass
+    while True:
+        uid = random.randrange(*UID_RANGE)
+        if uid not in used:
+            return uid
+
+
+def kill_user(uid: int) -> None:
+    """Kill every process of ``uid`` (from the parent: through a short-lived launcher)."""
+    import subprocess
+
+    subprocess.run(command({"uid": uid, "kill_all": True}, []), check=False, timeout=30)
 
 
 class SandboxError(Exception):
@@ -66,25 +101,30 @@ def private_namespace() -> None:
 def reveal(paths: list[str]) -> None:
     """Make each path reachable for an unprivileged user without opening anything else."""
     libc = _mount_api()
-    for path in paths:
-        parts = os.path.realpath(path).strip("/").split("/")
-        for depth in range(len(parts) - 1):
-            folder = "/" + "/".join(parts[:depth])
-            child = parts[depth]
-            if os.stat(folder).st_mode & 0o001:
-                continue  # others may pass through already
-            # Keep a handle on the original folder, cover it, then bring back only the child.
-            original = os.open(folder, os.O_PATH)
-            try:
-                _check(libc.mount(b"tmpfs", folder.encode(), b"tmpfs", MS_NOSUID | MS_NODEV, b"size=4k,mode=711"),
-                       f"cover {folder}")
+    covered: dict[str, int] = {}  # folder we covered -> a handle on the original
+    try:
+        for path in paths:
+            parts = os.path.realpath(path).strip("/").split("/")
+            for depth in range(len(parts) - 1):
+                folder = "/" + "/".join(parts[:depth])
+                child = parts[depth]
                 inside = os.path.join(folder, child)
-                source = f"/proc/self/fd/{original}/{child}"
+                if folder not in covered:
+                    if os.stat(folder).st_mode & 0o001:
+                        continue  # others may pass through already
+                    # Keep a handle on the original folder, cover it, then bring back only the way.
+                    covered[folder] = os.open(folder, os.O_PATH)
+                    _check(libc.mount(b"tmpfs", folder.encode(), b"tmpfs", MS_NOSUID | MS_NODEV,
+                                      b"size=4k,mode=711"), f"cover {folder}")
+                if os.path.lexists(inside):
+                    continue  # brought back for an earlier path
+                source = f"/proc/self/fd/{covered[folder]}/{child}"
                 os.mkdir(inside) if os.path.isdir(source) else open(inside, "w").close()
                 _check(libc.mount(source.encode(), inside.encode(), None, MS_BIND | MS_REC, None),
                        f"bring back {inside}")
-            finally:
-                os.close(original)
+    finally:
+        for handle in covered.values():
+            os.close(handle)
 
 
 def hide(paths: list[str]) -> None:

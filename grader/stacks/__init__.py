@@ -43,6 +43,12 @@ def provide(name: str, stack: str) -> Backend:
 class Prepared:
     backends: list[Backend] = field(default_factory=list)
 
+    def wait(self) -> list[str]:
+        """Wait for the servers still starting; return the problems (empty when all are ready)."""
+        for backend in self.backends:
+            backend.wait()
+        return self.problems
+
     @property
     def env(self) -> dict[str, str]:
         merged: dict[str, str] = {}
@@ -58,7 +64,8 @@ class Prepared:
 @contextmanager
 def prepare(stack: str, needs: tuple[str, ...]) -> Iterator[Prepared]:
     """Start (local) or check (services) the backends in ``needs``, side by side; stop
-    the ones we started on the way out, whatever happens."""
+    the ones we started on the way out, whatever happens. A local server may still be
+    starting when this yields: ``Prepared.wait`` blocks until all are ready."""
     prepared = Prepared()
     if stack != EMBEDDED and needs:
         with ThreadPoolExecutor(max_workers=len(needs)) as pool:

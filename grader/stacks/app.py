@@ -6,10 +6,7 @@ a scrubbed environment, resource limits and, when the grader runs as root, their
 id and a mount namespace in which the kit, the hidden tests and the solutions are covered.
 """
 
-import json
 import os
-import pwd
-import random
 import re
 import shutil
 import signal
@@ -20,13 +17,11 @@ import time
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from grader import KIT_ROOT, reap
+from grader import KIT_ROOT, reap, sandbox
 from grader.stacks.process import free_port
 
-SANDBOX = KIT_ROOT / "grader" / "sandbox.py"
 START_SECONDS = 30
 OUTPUT_TAIL = 16_000
-UID_RANGE = (61_000, 64_000)
 STUCK_FRAME = re.compile(r'File ".*/backend/services/(\w+)\.py", line (\d+) in (\w+)')
 LIMITS = {
     "AS": 3 << 30,  # 3 GiB of address space: a memory bomb gets MemoryError, not the machine
@@ -48,21 +43,6 @@ def trust_label() -> str:
         return "isolated: the learner's app ran in its own process, as its own user, with the kit hidden"
     return ("separate process: the learner's app ran in its own process as the same user "
             "(run the grader as root for official grading)")
-
-
-def pick_uid() -> int:
-    """A user id no account and no running process uses, so limits and clean-up touch only us."""
-    used = {entry.pw_uid for entry in pwd.getpwall()}
-    for entry in os.listdir("/proc"):
-        if entry.isdigit():
-            try:
-                used.add(os.stat(f"/proc/{entry}").st_uid)
-            except OSError:
-                pass
-    while True:
-        uid = random.randrange(*UID_RANGE)
-        if uid not in used:
-            return uid
 
 
 def _hidden_kit_paths(kit_root: Path) -> list[str]:
@@ -92,13 +72,13 @@ class Sandbox:
         box = cls(app_root, env)
         box.workdir = Path(tempfile.mkdtemp(prefix="grade-app-home-"))
         if isolated():
-            box.uid = pick_uid()
+            box.uid = sandbox.pick_uid()
             os.chown(box.workdir, box.uid, box.uid)
             box.hide = _hidden_kit_paths(kit_root)
         box.workdir.chmod(0o700)
         return box
 
-    def spec(self) -> str:
+    def spec(self) -> dict:
         limits = dict(LIMITS)
         if self.uid is not None:
             limits["NPROC"] = NPROC  # counted per user: only safe with a user of our own
@@ -106,10 +86,10 @@ class Sandbox:
         if self.uid is not None:
             spec.update(uid=self.uid, hide=self.hide,
                         reveal=[sys.prefix, sys.base_prefix, str(self.app_root), str(self.workdir)])
-        return json.dumps(spec)
+        return spec
 
     def command(self, *argv: str) -> list[str]:
-        return [sys.executable, "-s", str(SANDBOX), self.spec(), "--", sys.executable, "-s", *argv]
+        return sandbox.command(self.spec(), [sys.executable, "-s", *argv])
 
     def process_env(self) -> dict[str, str]:
         """Only what the app needs: nothing of the grading machine's own environment."""
@@ -124,8 +104,7 @@ class Sandbox:
     def kill_processes(self) -> None:
         """Kill whatever the learner's code left running, in whatever session it moved to."""
         if self.uid is not None:
-            spec = json.dumps({"uid": self.uid, "kill_all": True})
-            subprocess.run([sys.executable, "-s", str(SANDBOX), spec, "--"], check=False, timeout=30)
+            sandbox.kill_user(self.uid)
         else:
             reap.kill_descendants()  # orphans come back to us: the test process is a subreaper
 

@@ -15,6 +15,17 @@ class Backend:
     env: dict[str, str] = field(default_factory=dict)  # the variables the app and the tests read
     problem: str = ""  # "" when ready; otherwise one line a learner can act on
     stop: Callable[[], None] = _nothing
+    # Set by a provider that returns while its server still starts: blocks until it is
+    # ready and returns "" or the problem (so the tests' own start-up can overlap with it).
+    pending: Callable[[], str] | None = None
+
+    def wait(self) -> None:
+        if self.pending is not None:
+            check, self.pending = self.pending, None
+            self.problem = check()
+            if self.problem:
+                self.stop()
+                self.stop = _nothing
 
     @property
     def ready(self) -> bool:

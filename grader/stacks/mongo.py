@@ -50,11 +50,8 @@ def start_local() -> Backend:
     server = ServerProcess("MongoDB (SecantusDB)", [
         command, "--host", "127.0.0.1", "--port", str(port), "--storage-path", ":memory:", "--log-level", "WARNING",
     ])
-    problem = server.wait_ready(lambda: ping(url, 300), START_SECONDS)
-    if problem:
-        server.stop()
-        return Backend("mongodb", url, problem=problem)
-    return Backend("mongodb", url, {"MONGODB_URL": url}, stop=server.stop)
+    return Backend("mongodb", url, {"MONGODB_URL": url}, stop=server.stop,
+                   pending=lambda: server.wait_ready(lambda: ping(url, 300), START_SECONDS))
 
 
 def external(env: dict[str, str] | None = None) -> Backend:

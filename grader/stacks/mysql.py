@@ -133,9 +133,10 @@ def start_local() -> Backend:
     def remove_workdir() -> None:
         shutil.rmtree(workdir, ignore_errors=True)
 
-    # Both servers refuse to run as root unless told to.
-    user_args = ["--user=root"] if hasattr(os, "geteuid") and os.geteuid() == 0 else []
-    init = _init_command(binary, mariadb, datadir, user_args)
+    # Both servers refuse to run as root unless told to. The data directory is made as root
+    # (then given to the server's own user, see ServerProcess); the server itself never is.
+    init_user_args = ["--user=root"] if hasattr(os, "geteuid") and os.geteuid() == 0 else []
+    init = _init_command(binary, mariadb, datadir, init_user_args)
     if init is None:
         remove_workdir()
         return Backend("mysql", "local", problem=(
@@ -150,12 +151,14 @@ def start_local() -> Backend:
     port = free_port()
     where = f"127.0.0.1:{port}"
     # --no-defaults: no my.cnf, so nothing turns on skip-networking or points elsewhere.
+    files = workdir / "files"  # the only folder LOAD DATA / SELECT ... INTO OUTFILE may touch
+    files.mkdir()
     server = ServerProcess("MariaDB" if mariadb else "MySQL", [
-        binary, "--no-defaults", *user_args, f"--datadir={datadir}", f"--socket={socket}",
+        binary, "--no-defaults", f"--datadir={datadir}", f"--socket={socket}",
         f"--pid-file={workdir / 'mysqld.pid'}", f"--tmpdir={workdir}", f"--port={port}", "--bind-address=127.0.0.1",
-        "--skip-name-resolve", "--skip-log-bin", *INNODB_ARGS,
+        "--skip-name-resolve", "--skip-log-bin", f"--secure-file-priv={files}", *INNODB_ARGS,
         *([] if mariadb else ["--loose-mysqlx=OFF"]),  # MySQL 8 would also listen on 33060 (X protocol)
-    ])
+    ], owns=[workdir])
 
     def stop() -> None:
         server.stop()

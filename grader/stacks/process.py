@@ -1,15 +1,23 @@
 """Start, watch and stop a server the grader runs for one grading run (a local MongoDB,
 Kafka broker or MySQL server). Each runs in its own session so stopping it stops all of
-its processes, and its output goes to a file we can quote when it fails to start."""
+its processes, and its output goes to a file we can quote when it fails to start.
+
+When the grader runs as root, each server runs as a user id of its own: the learner's app
+talks to these servers, and a server that writes files on request (an admin command, a
+backup restore, SELECT ... INTO OUTFILE) must not write them as root."""
 
 import os
+import shutil
 import signal
 import socket
 import subprocess
+import sys
 import tempfile
 import time
 from pathlib import Path
 from typing import Callable, Sequence
+
+from grader import sandbox
 
 OUTPUT_TAIL = 1500
 
@@ -24,11 +32,25 @@ def free_port() -> int:
 class ServerProcess:
     """One server process, started in its own session with its output in a temporary file."""
 
-    def __init__(self, name: str, argv: Sequence[str], env: dict[str, str] | None = None, cwd: str | None = None):
+    def __init__(self, name: str, argv: Sequence[str], env: dict[str, str] | None = None, cwd: str | None = None,
+                 owns: Sequence[Path] = ()):
+        """``owns``: folders the server must write (given to its user when it has one)."""
         self.name, self.argv = name, list(argv)
-        self._log = tempfile.NamedTemporaryFile(prefix=f"grade-{name}-", suffix=".log", delete=False)
+        self.uid: int | None = None
+        self.home: str | None = None
+        self._log = tempfile.NamedTemporaryFile(prefix="grade-server-", suffix=".log", delete=False)
+        argv = self.argv
+        if os.geteuid() == 0:
+            self.uid = sandbox.pick_uid()
+            self.home = tempfile.mkdtemp(prefix="grade-server-home-")
+            for folder in (Path(self.home), *owns):
+                _give(folder, self.uid)
+            env = {**(os.environ if env is None else env), "HOME": self.home, "TMPDIR": self.home}
+            spec = {"uid": self.uid, "cwd": cwd or self.home,
+                    "reveal": [argv[0], sys.prefix, sys.base_prefix, self.home, *map(str, owns)]}
+            argv = sandbox.command(spec, argv)
         self.proc = subprocess.Popen(
-            self.argv, env=env, cwd=cwd, stdin=subprocess.DEVNULL, stdout=self._log, stderr=subprocess.STDOUT,
+            argv, env=env, cwd=cwd, stdin=subprocess.DEVNULL, stdout=self._log, stderr=subprocess.STDOUT,
             start_new_session=True,
         )
 
@@ -69,8 +91,18 @@ class ServerProcess:
         except (ProcessLookupError, PermissionError):
             pass
         self.proc.wait()
+        if self.uid is not None:
+            sandbox.kill_user(self.uid)
+            shutil.rmtree(self.home, ignore_errors=True)
         self._log.close()
         try:
             os.unlink(self._log.name)
         except OSError:
             pass
+
+
+def _give(folder: Path, uid: int) -> None:
+    for root, dirs, files in os.walk(folder):
+        os.chown(root, uid, uid)
+        for name in dirs + files:
+            os.lchown(os.path.join(root, name), uid, uid)

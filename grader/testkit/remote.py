@@ -17,14 +17,21 @@ from grader import reap
 from grader.stacks.app import AppProcess, AppStartError, Sandbox
 
 TEXT_LIMIT = 300
+MAX_RESPONSE_BYTES = 1 << 20  # no test needs more; a flood must not fill the test process
 BACKEND_VARIABLES = ("MONGODB_URL", "KAFKA_BOOTSTRAP_SERVERS", "MYSQL_HOST", "MYSQL_PORT", "MYSQL_USER",
                      "MYSQL_PASSWORD", "MYSQL_DATABASE")
 
 
 class AppVerdict(Exception):
-    """A failure of the learner's app seen from outside; ``outcome`` is the test's verdict."""
+    """A failure of the learner's app seen from outside; ``outcome`` is the test's verdict.
+    ``redacted`` is the same message without any text the learner's code wrote (what a
+    hidden test shows, so that its inputs cannot be echoed out through its messages)."""
 
     outcome = "failed"
+
+    def __init__(self, message: str, redacted: str | None = None):
+        super().__init__(message)
+        self.redacted = message if redacted is None else redacted
 
 
 class AppRaised(AppVerdict):
@@ -187,7 +194,15 @@ class _AppTransport(httpx.AsyncBaseTransport):
         doing = f"{request.method} {request.url.path}"
         try:
             response = await self.inner.handle_async_request(request)
-            await response.aread()
+            body = bytearray()
+            async for chunk in response.aiter_raw():
+                body += chunk
+                if len(body) > MAX_RESPONSE_BYTES:
+                    await response.aclose()
+                    raise AppRaised(f"{doing}: the app answered with more than {MAX_RESPONSE_BYTES >> 20} MiB; "
+                                    "the grader stopped reading.")
+            response = httpx.Response(response.status_code, headers=response.headers, content=bytes(body),
+                                      request=request)
         except httpx.TimeoutException:
             self.app.needs_restart = True
             where = self.app.process.where_stuck()
@@ -220,12 +235,14 @@ def _raise_for_exception(doing: str, response: httpx.Response) -> None:
     where = details.get("where")
     at = f" (at {_cut(where)})" if isinstance(where, str) else ""
     if name == "NotImplementedError" and at:
-        raise AppRaised(f"{doing}: not implemented yet: {text or 'this method'} still raises NotImplementedError{at}.")
+        raise AppRaised(f"{doing}: not implemented yet: {text or 'this method'} still raises NotImplementedError{at}.",
+                        f"{doing}: not implemented yet: this method still raises NotImplementedError{at}.")
     if name == "ModuleUnavailable":
-        raise AppEnded(f"{doing}: your code does not import: {text}")
+        raise AppEnded(f"{doing}: your code does not import: {text}")  # the grader's own words
     if name in ("SystemExit", "KeyboardInterrupt"):
-        raise AppEnded(f"{doing}: your code called exit({text}){at}; services must raise errors, not exit.")
-    raise AppRaised(f"{doing}: your code raised {name}: {text}{at}.")
+        raise AppEnded(f"{doing}: your code called exit({text}){at}; services must raise errors, not exit.",
+                       f"{doing}: your code called exit(){at}; services must raise errors, not exit.")
+    raise AppRaised(f"{doing}: your code raised {name}: {text}{at}.", f"{doing}: your code raised {name}{at}.")
 
 
 def client_for(app: RemoteApp) -> httpx.AsyncClient:
