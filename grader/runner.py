@@ -142,10 +142,11 @@ def _copy_tests(root: Path, test_dirs: list[Path], kit_root: Path) -> Path:
     """Embedded: the test process runs learner code, so it runs the kit's tests (and the
     grader package they use) from copies in the graded tree, never from the checkout: it
     cannot rewrite them there, and it needs no access to the checkout at all."""
-    skip = shutil.ignore_patterns("__pycache__", "*.pyc")
-    shutil.copytree(Path(__file__).resolve().parent, root / "grader", ignore=skip, dirs_exist_ok=True)
+    # Compiled files come along (copies keep their times, so they stay valid): compiling
+    # the package and the tests again in every test process would cost more than a test.
+    shutil.copytree(Path(__file__).resolve().parent, root / "grader", dirs_exist_ok=True)
     for folder in test_dirs:
-        shutil.copytree(folder, root / folder.relative_to(kit_root), ignore=skip, dirs_exist_ok=True)
+        shutil.copytree(folder, root / folder.relative_to(kit_root), dirs_exist_ok=True)
     return root
 
 
@@ -303,7 +304,6 @@ class _Session:
             PYTHONPATH=os.pathsep.join(path),
             PYTEST_DISABLE_PLUGIN_AUTOLOAD="1",
             PYTHONUNBUFFERED="1",
-            PYTHONDONTWRITEBYTECODE="1",
             GRADER_EVENTS=events_path,
             GRADER_IMPL_ROOT=str(self.root),
             GRADER_APP_ROOT=str(self.root),
