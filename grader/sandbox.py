@@ -6,9 +6,10 @@ SPEC keys, all optional:
     reveal   paths the program needs (its Python, the app): a folder on the way to one that
              others may not enter (say /root, mode 700) is covered by an empty tmpfs that
              holds only the way through, in the private mount namespace (root only)
-    hide     paths to cover (an empty read-only tmpfs over a folder, /dev/null over a file)
-             in a private mount namespace, so the program cannot read the kit, the hidden
-             tests or the solutions (root only)
+    hide     paths to cover (an empty read-only tmpfs over a folder, an empty file over a
+             file) in a private mount namespace (root only)
+    jail     {"keep_ro": [...], "keep_rw": [...], "base": folder}: a root of its own that
+             holds only the system folders and these paths (root only; see ``jail``)
     uid      run as this user and group id, with no supplementary groups (root only)
     cwd      working folder
     kill_all with "uid": kill every process of that uid and exit (cleans up what a
@@ -33,7 +34,7 @@ import sys
 import tempfile
 
 CLONE_NEWNS = 0x00020000
-MS_RDONLY, MS_NOSUID, MS_NODEV, MS_BIND, MS_REC, MS_PRIVATE = 1, 2, 4, 4096, 16384, 1 << 18
+MS_RDONLY, MS_NOSUID, MS_NODEV, MS_REMOUNT, MS_BIND, MS_REC, MS_PRIVATE = 1, 2, 4, 32, 4096, 16384, 1 << 18
 PR_SET_NO_NEW_PRIVS = 38
 LIMITS = {
     "AS": resource.RLIMIT_AS, "CPU": resource.RLIMIT_CPU, "NPROC": resource.RLIMIT_NPROC,
@@ -147,6 +148,48 @@ def hide(paths: list[str]) -> None:
         os.unlink(empty)  # the covers keep the (empty) file alive
 
 
+SYSTEM = ("/usr", "/bin", "/sbin", "/lib", "/lib32", "/lib64", "/libx32", "/etc")
+
+
+def jail(keep_ro: list[str], keep_rw: list[str], base: str) -> None:
+    """Build a root holding only the system folders, ``keep_ro`` (read-only) and ``keep_rw``
+    at their own paths, with a fresh /tmp, /dev and /proc, and chroot into it (in the
+    private namespace). Nothing else exists there: not the kit, not other checkouts of it,
+    not the home folders of the grading machine. ``base`` is an empty folder to build in."""
+    libc = _mount_api()
+    _check(libc.mount(b"tmpfs", base.encode(), b"tmpfs", MS_NOSUID | MS_NODEV, b"size=1m,mode=755"),
+           "make the new root")
+    # A fresh /tmp first: what is kept below /tmp (the app's tree and home) is mounted on it.
+    os.makedirs(f"{base}/tmp", exist_ok=True)
+    _check(libc.mount(b"tmpfs", f"{base}/tmp".encode(), b"tmpfs", MS_NOSUID | MS_NODEV, b"size=64m,mode=1777"),
+           "a fresh /tmp")
+    for path in [*SYSTEM, *keep_ro, *keep_rw]:
+        if not os.path.lexists(path):
+            continue
+        real = os.path.realpath(path)
+        if path != real:  # keep the name too: /bin -> usr/bin, a venv reached through a link
+            os.makedirs(os.path.dirname(base + path), exist_ok=True)
+            if not os.path.lexists(base + path):
+                os.symlink(real, base + path)
+        target = base + real
+        if os.path.lexists(target) and os.path.ismount(target):
+            continue
+        os.makedirs(target if os.path.isdir(real) else os.path.dirname(target), exist_ok=True)
+        if not os.path.isdir(real):
+            open(target, "a").close()
+        writable = path in keep_rw
+        _check(libc.mount(real.encode(), target.encode(), None, MS_BIND | (0 if writable else MS_REC), None),
+               f"keep {path}")
+        if not writable:
+            libc.mount(None, target.encode(), None, MS_REMOUNT | MS_BIND | MS_RDONLY | MS_NOSUID, None)
+    for name in ("dev", "proc"):
+        os.makedirs(f"{base}/{name}", exist_ok=True)
+        _check(libc.mount(f"/{name}".encode(), f"{base}/{name}".encode(), None, MS_BIND | MS_REC, None),
+               f"keep /{name}")
+    os.chroot(base)
+    os.chdir("/")
+
+
 def apply_limits(limits: dict[str, int]) -> None:
     for name, value in limits.items():
         soft_hard = (int(value), int(value))
@@ -185,10 +228,12 @@ def main(argv: list[str]) -> int:
         if spec.get("kill_all"):
             kill_all(int(uid))
             return 0
-        if spec.get("hide") or spec.get("reveal"):
+        if spec.get("hide") or spec.get("reveal") or spec.get("jail"):
             private_namespace()
             reveal(spec.get("reveal", []))
             hide(spec.get("hide", []))
+            if spec.get("jail"):
+                jail(**spec["jail"])
         apply_limits(spec.get("limits", {}))
         if spec.get("cwd"):
             os.chdir(spec["cwd"])

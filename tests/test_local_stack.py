@@ -5,6 +5,8 @@ import os
 import re
 import shutil
 import subprocess
+import tempfile
+from pathlib import Path
 
 import pytest
 
@@ -160,25 +162,35 @@ def run_sandboxed(tmp_path, code: str) -> subprocess.CompletedProcess:
 
 
 @ROOT_ONLY
-def test_the_app_cannot_see_the_kit_or_write_to_it(tmp_path):
-    hidden = KIT_ROOT / "grader" / "hidden" / "task01"
-    code = (
-        "import os\n"
-        f"print('uid', os.getuid())\n"
-        f"print('hidden', os.path.exists({str(hidden)!r}))\n"
-        f"print('solutions', os.listdir({str(KIT_ROOT / 'solutions')!r}))\n"
-        "try:\n"
-        f"    open({str(KIT_ROOT / 'README.md')!r}, 'a')\n"
-        "    print('write ok')\n"
-        "except OSError as exc:\n"
-        "    print('write refused', type(exc).__name__)\n"
-        "print('env', sorted(os.environ))\n"
-    )
-    done = run_sandboxed(tmp_path, code)
+def test_the_app_sees_only_the_system_its_python_and_its_tree(tmp_path):
+    elsewhere = Path(tempfile.mkdtemp(prefix="another-checkout-"))  # e.g. a second clone of the kit
+    (elsewhere / "solution.py").write_text("secret = 1\n")
+    app_root = tmp_path / "app"
+    app_root.mkdir()
+    try:
+        code = (
+            "import os\n"
+            "print('uid', os.getuid())\n"
+            f"print('kit', os.path.exists({str(KIT_ROOT / 'solutions')!r}), "
+            f"os.path.exists({str(KIT_ROOT / 'grader' / 'hidden')!r}))\n"
+            f"print('elsewhere', os.path.exists({str(elsewhere / 'solution.py')!r}))\n"
+            "print('tmp', sorted(os.listdir('/tmp')))\n"
+            "try:\n"
+            f"    open({str(app_root / 'sitecustomize.py')!r}, 'w')\n"
+            "    print('tree writable')\n"
+            "except OSError as exc:\n"
+            "    print('tree read-only', type(exc).__name__)\n"
+            "print('env', sorted(os.environ))\n"
+        )
+        done = run_sandboxed(app_root, code)
+    finally:
+        shutil.rmtree(elsewhere)
     out = done.stdout
     assert done.returncode == 0, done.stderr
-    assert "uid 0" not in out and "hidden False" in out and "solutions []" in out
-    assert "write ok" not in out
+    assert "uid 0" not in out and "kit False False" in out and "elsewhere False" in out, out
+    assert "tree read-only" in out, out
+    tmp_line = next(line for line in out.splitlines() if line.startswith("tmp"))
+    assert "another-checkout" not in tmp_line
     env_line = next(line for line in out.splitlines() if line.startswith("env"))
     assert "SOME_SETTING" in env_line and "GRADER" not in env_line and "SSH" not in env_line
 

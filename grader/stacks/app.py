@@ -14,7 +14,7 @@ import subprocess
 import sys
 import tempfile
 import time
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from pathlib import Path
 
 from grader import KIT_ROOT, reap, sandbox
@@ -45,18 +45,6 @@ def trust_label() -> str:
             "(run the grader as root for official grading)")
 
 
-def _hidden_kit_paths(kit_root: Path) -> list[str]:
-    """Every entry of the kit checkout except the folder holding this Python (its venv)."""
-    prefix = Path(sys.prefix).resolve()
-    hidden = []
-    for entry in kit_root.iterdir():
-        real = entry.resolve()
-        if real == prefix or real in prefix.parents:
-            continue
-        hidden.append(str(entry))
-    return hidden
-
-
 @dataclass
 class Sandbox:
     """How to start learner code: as which user, seeing what, with which limits."""
@@ -64,8 +52,8 @@ class Sandbox:
     app_root: Path
     env: dict[str, str]
     uid: int | None = None
-    hide: list[str] = field(default_factory=list)
     workdir: Path | None = None
+    jail_base: Path | None = None  # an empty folder the app's own root is built on
 
     @classmethod
     def for_app(cls, app_root: Path, env: dict[str, str], kit_root: Path = KIT_ROOT) -> "Sandbox":
@@ -74,7 +62,7 @@ class Sandbox:
         if isolated():
             box.uid = sandbox.pick_uid()
             os.chown(box.workdir, box.uid, box.uid)
-            box.hide = _hidden_kit_paths(kit_root)
+            box.jail_base = Path(tempfile.mkdtemp(prefix="grade-app-root-"))
         box.workdir.chmod(0o700)
         return box
 
@@ -84,8 +72,11 @@ class Sandbox:
             limits["NPROC"] = NPROC  # counted per user: only safe with a user of our own
         spec = {"limits": limits, "cwd": str(self.app_root)}
         if self.uid is not None:
-            spec.update(uid=self.uid, hide=self.hide,
-                        reveal=[sys.prefix, sys.base_prefix, str(self.app_root), str(self.workdir)])
+            # A root of its own: the kit, its other checkouts and the machine's home folders
+            # do not exist there, whatever path the learner's code tries.
+            spec["uid"] = self.uid
+            spec["jail"] = {"keep_ro": [sys.base_prefix, sys.prefix, str(self.app_root)],
+                            "keep_rw": [str(self.workdir)], "base": str(self.jail_base)}
         return spec
 
     def command(self, *argv: str) -> list[str]:
@@ -110,8 +101,9 @@ class Sandbox:
 
     def remove(self) -> None:
         self.kill_processes()
-        if self.workdir is not None:
-            shutil.rmtree(self.workdir, ignore_errors=True)
+        for folder in (self.workdir, self.jail_base):
+            if folder is not None:
+                shutil.rmtree(folder, ignore_errors=True)
 
 
 def describe_exit(code: int | None) -> str:
