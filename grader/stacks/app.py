@@ -1,9 +1,11 @@
 """The learner's app as its own process, for the local and services stacks.
 
-Everything learner-written runs here, never in a process that decides verdicts: the app
-(uvicorn) and the import check before it. Both start through ``grader/sandbox.py`` with
-a scrubbed environment, resource limits and, when the grader runs as root, their own user
-id and a mount namespace in which the kit, the hidden tests and the solutions are covered.
+Everything learner-written runs here, never in a process that decides verdicts. The app
+(uvicorn, which imports the learner's modules at start-up) starts through
+``grader/sandbox.py`` with a scrubbed environment and resource limits and, when the grader
+runs as root, as a user id of its own in a root of its own that holds only the system
+folders, its Python, its tree (read-only) and its home: no checkout of the kit, no hidden
+test and no solution exists there.
 """
 
 import os
@@ -40,7 +42,8 @@ def isolated() -> bool:
 
 def trust_label() -> str:
     if isolated():
-        return "isolated: the learner's app ran in its own process, as its own user, with the kit hidden"
+        return ("isolated: the learner's app ran in its own process, as its own user, in a root of its own "
+                "without the kit")
     return ("separate process: the learner's app ran in its own process as the same user "
             "(run the grader as root for official grading)")
 
