@@ -346,10 +346,10 @@ class _Session:
                 os.chown(path, uid, uid)
             self.root.chmod(0o755)
             env.update(HOME=private, TMPDIR=private)
-            command = sandbox.command({
-                "uid": uid, "limits": EMBEDDED_LIMITS,
-                "reveal": [sys.prefix, sys.base_prefix, str(self.root), private],
-            }, command)
+            spec = {"uid": uid, "limits": EMBEDDED_LIMITS}
+            if sandbox.can_jail():  # else its user must reach this Python on its own
+                spec["reveal"] = [sys.prefix, sys.base_prefix, str(self.root), private]
+            command = sandbox.command(spec, command)
         try:
             proc = subprocess.Popen(
                 command, cwd=private if remote else self.root, env=env,

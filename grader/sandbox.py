@@ -24,6 +24,7 @@ Without root, only the limits apply; the grader says so on the scorecard.
 """
 
 import ctypes
+import functools
 import json
 import os
 import pwd
@@ -63,6 +64,17 @@ def pick_uid() -> int:
         uid = random.randrange(*UID_RANGE)
         if uid not in used:
             return uid
+
+
+@functools.cache
+def can_jail() -> bool:
+    """Whether this machine lets us make a private mount namespace (tried once, in a child)."""
+    import subprocess
+
+    try:
+        return subprocess.run(command({"probe": True}, []), capture_output=True, timeout=30).returncode == 0
+    except (OSError, subprocess.SubprocessError):
+        return False
 
 
 def kill_user(uid: int) -> None:
@@ -227,6 +239,9 @@ def main(argv: list[str]) -> int:
     try:
         if spec.get("kill_all"):
             kill_all(int(uid))
+            return 0
+        if spec.get("probe"):
+            private_namespace()
             return 0
         if spec.get("hide") or spec.get("reveal") or spec.get("jail"):
             private_namespace()

@@ -216,3 +216,19 @@ def test_processes_left_behind_are_killed(tmp_path):
 def _running(command: str) -> bool:
     ps = subprocess.run(["ps", "-eo", "stat,args", "-ww"], capture_output=True, text=True).stdout
     return any(command in line and not line.startswith("Z") for line in ps.splitlines())
+
+
+@ROOT_ONLY
+def test_without_mount_namespaces_the_scorecard_says_so(tmp_path, monkeypatch):
+    from grader import sandbox
+
+    assert sandbox.can_jail()  # this machine allows them: the jail is used
+    assert "root of its own" in app_process.trust_label()
+    monkeypatch.setattr(sandbox, "can_jail", lambda: False)  # a container without CAP_SYS_ADMIN
+    box = app_process.Sandbox.for_app(tmp_path, {})
+    try:
+        spec = box.spec()
+        assert spec["uid"] != 0 and "jail" not in spec
+        assert app_process.trust_label().startswith("isolated in part")
+    finally:
+        box.remove()

@@ -36,14 +36,25 @@ NPROC = 256  # processes and threads of the app's own user id (only with a user 
 
 
 def isolated() -> bool:
-    """True when the app can run as its own user, behind covered kit folders."""
+    """True when the app can run as its own user (the grader runs as root)."""
     return os.geteuid() == 0
 
 
+def jailed() -> bool:
+    """True when the app can also get a root of its own (mount namespaces are allowed here;
+    a container without CAP_SYS_ADMIN, for one, does not allow them). Without them, the
+    app's user must be able to reach this Python on its own (not under a private /root)."""
+    return isolated() and sandbox.can_jail()
+
+
 def trust_label() -> str:
-    if isolated():
+    if jailed():
         return ("isolated: the learner's app ran in its own process, as its own user, in a root of its own "
                 "without the kit")
+    if isolated():
+        return ("isolated in part: the learner's app ran in its own process as its own user, but this machine "
+                "allows no mount namespace, so it could read what every user may read (the kit, if its "
+                "folders allow that)")
     return ("separate process: the learner's app ran in its own process as the same user "
             "(run the grader as root for official grading)")
 
@@ -65,7 +76,8 @@ class Sandbox:
         if isolated():
             box.uid = sandbox.pick_uid()
             os.chown(box.workdir, box.uid, box.uid)
-            box.jail_base = Path(tempfile.mkdtemp(prefix="grade-app-root-"))
+            if jailed():
+                box.jail_base = Path(tempfile.mkdtemp(prefix="grade-app-root-"))
         box.workdir.chmod(0o700)
         return box
 
@@ -78,8 +90,9 @@ class Sandbox:
             # A root of its own: the kit, its other checkouts and the machine's home folders
             # do not exist there, whatever path the learner's code tries.
             spec["uid"] = self.uid
-            spec["jail"] = {"keep_ro": [sys.base_prefix, sys.prefix, str(self.app_root)],
-                            "keep_rw": [str(self.workdir)], "base": str(self.jail_base)}
+            if self.jail_base is not None:
+                spec["jail"] = {"keep_ro": [sys.base_prefix, sys.prefix, str(self.app_root)],
+                                "keep_rw": [str(self.workdir)], "base": str(self.jail_base)}
         return spec
 
     def command(self, *argv: str) -> list[str]:

@@ -46,8 +46,9 @@ class ServerProcess:
             for folder in (Path(self.home), *owns):
                 _give(folder, self.uid)
             env = {**(os.environ if env is None else env), "HOME": self.home, "TMPDIR": self.home}
-            spec = {"uid": self.uid, "cwd": cwd or self.home,
-                    "reveal": [argv[0], sys.prefix, sys.base_prefix, self.home, *map(str, owns)]}
+            spec = {"uid": self.uid, "cwd": cwd or self.home}
+            if sandbox.can_jail():  # else its user must reach the binary on its own
+                spec["reveal"] = [argv[0], sys.prefix, sys.base_prefix, self.home, *map(str, owns)]
             argv = sandbox.command(spec, argv)
         self.proc = subprocess.Popen(
             argv, env=env, cwd=cwd, stdin=subprocess.DEVNULL, stdout=self._log, stderr=subprocess.STDOUT,
