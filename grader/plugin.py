@@ -21,7 +21,7 @@ import types
 
 import pytest
 
-from grader import diagnose
+from grader import diagnose, tree
 
 DEFAULT_IMPORT_SECONDS = 10
 
@@ -37,10 +37,6 @@ class _Recorder:
 
 def _learner_files() -> list[str]:
     return [f for f in os.environ.get("GRADER_LEARNER_FILES", "").split(",") if f]
-
-
-def _module_name(rel_path: str) -> str:
-    return rel_path.removesuffix(".py").replace("/", ".")
 
 
 class _ImportTimedOut(BaseException):
@@ -123,7 +119,7 @@ class GraderPlugin:
         if self.stack != "embedded":
             return  # the app runs in its own process; learner code is never imported here
         for rel in _learner_files():
-            name = _module_name(rel)
+            name = tree.module_name(rel)
             if rel in self.broken:
                 sys.modules[name] = _broken_module(name, self.broken[rel])
                 continue

@@ -104,9 +104,11 @@ def grade(
     ours_before = frozenset(reap.descendants())  # the caller's own processes are not ours to stop
     built = tree.build(impl, task, course, kit_root, strict=remote)
     result.provenance = provenance.record(built.taken, test_dirs, kit_root)
+    # Another user id reads the tree (not writes it): the app's on remote stacks, the test
+    # process's on embedded when we are root.
+    mode = 0o755 if (remote and task.kind == "code") or (not remote and os.geteuid() == 0) else 0o700
     try:
-        if remote and task.kind == "code":
-            built.root.chmod(0o755)  # the app's own user must read it (not write it)
+        built.root.chmod(mode)
         with stacks.prepare(options.stack, task.backends if remote else ()) as prepared:
             for why in built.refused.values():
                 result.notice(why)
@@ -119,6 +121,7 @@ def grade(
 
             def rebuild(root: Path) -> None:
                 tree.rebuild(root, impl, task, course, kit_root, strict=remote)
+                root.chmod(mode)
                 if not remote:
                     _copy_tests(root, test_dirs, kit_root)
 
@@ -153,6 +156,7 @@ def _copy_tests(root: Path, test_dirs: list[Path], kit_root: Path) -> Path:
 class _Session:
     def __init__(self, task, root, test_dirs, options, progress, result, kit_root):
         self.task, self.root, self.test_dirs = task, root, test_dirs
+        self.remote = options.stack != stacks.EMBEDDED  # the app runs in its own process
         self.options, self.progress, self.result, self.kit_root = options, progress, result, kit_root
         self.tests: dict[str, str | None] = {}  # nodeid -> exercise id from its marker
         self.order: list[str] = []  # collection order; shard i runs order[i::jobs]
@@ -294,10 +298,9 @@ class _Session:
 
     def _child_env(self, events_path: str, shard: str) -> dict[str, str]:
         env = {k: v for k, v in os.environ.items() if not k.startswith("GRADER_")}
-        remote = self.options.stack != stacks.EMBEDDED
         # Remote stacks: the graded tree is the app's, not ours; an environment task has no
         # learner code, so its checks may import the starter directly.
-        in_process = not remote or not self.task.files
+        in_process = not self.remote or not self.task.files
         path = ([str(self.root)] if in_process else []) + [str(self.kit_root)]
         env.update(self.backend_env)
         env.update(
@@ -305,12 +308,9 @@ class _Session:
             PYTEST_DISABLE_PLUGIN_AUTOLOAD="1",
             PYTHONUNBUFFERED="1",
             GRADER_EVENTS=events_path,
-            GRADER_IMPL_ROOT=str(self.root),
-            GRADER_APP_ROOT=str(self.root),
+            GRADER_IMPL_ROOT=str(self.root),  # the graded tree (the app's, on remote stacks)
             GRADER_LEARNER_FILES=",".join(self.task.files),
             GRADER_BROKEN_FILES=json.dumps(self.broken_files),
-            GRADER_UNAVAILABLE_MODULES=json.dumps(
-                {rel.removesuffix(".py").replace("/", "."): why for rel, why in self.broken_files.items()}),
             GRADER_DESELECT="\n".join(self.verdicts),
             GRADER_STACK=self.options.stack,
             GRADER_SHARD=shard,
@@ -336,15 +336,13 @@ class _Session:
         private = tempfile.mkdtemp(prefix="grade-run-")  # 0700: the app's own user cannot reach it
         events_path = os.path.join(private, "events.jsonl")
         open(events_path, "w").close()
-        remote = self.options.stack != stacks.EMBEDDED
         command, env = self._command(), self._child_env(events_path, f"{index}/{count}")
         # Embedded, as root: the test process (which runs learner code) gets a user id of its
         # own, so it cannot signal the grader or outlive it. Otherwise it runs as we do.
-        uid = sandbox.pick_uid() if not remote and os.geteuid() == 0 else None
+        uid = sandbox.pick_uid() if not self.remote and os.geteuid() == 0 else None
         if uid is not None:
             for path in (private, events_path):
                 os.chown(path, uid, uid)
-            self.root.chmod(0o755)
             env.update(HOME=private, TMPDIR=private)
             spec = {"uid": uid, "limits": EMBEDDED_LIMITS}
             if sandbox.can_jail():  # else its user must reach this Python on its own
@@ -352,7 +350,7 @@ class _Session:
             command = sandbox.command(spec, command)
         try:
             proc = subprocess.Popen(
-                command, cwd=private if remote else self.root, env=env,
+                command, cwd=private if self.remote else self.root, env=env,
                 stdin=subprocess.DEVNULL, stdout=subprocess.PIPE, stderr=subprocess.STDOUT,
                 start_new_session=True,
             )

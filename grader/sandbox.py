@@ -6,8 +6,6 @@ SPEC keys, all optional:
     reveal   paths the program needs (its Python, the app): a folder on the way to one that
              others may not enter (say /root, mode 700) is covered by an empty tmpfs that
              holds only the way through, in the private mount namespace (root only)
-    hide     paths to cover (an empty read-only tmpfs over a folder, an empty file over a
-             file) in a private mount namespace (root only)
     jail     {"keep_ro": [...], "keep_rw": [...], "base": folder}: a root of its own that
              holds only the system folders and these paths (root only; see ``jail``)
     uid      run as this user and group id, with no supplementary groups (root only)
@@ -32,7 +30,6 @@ import random
 import resource
 import signal
 import sys
-import tempfile
 
 CLONE_NEWNS = 0x00020000
 MS_RDONLY, MS_NOSUID, MS_NODEV, MS_REMOUNT, MS_BIND, MS_REC, MS_PRIVATE = 1, 2, 4, 32, 4096, 16384, 1 << 18
@@ -140,26 +137,6 @@ def reveal(paths: list[str]) -> None:
             os.close(handle)
 
 
-def hide(paths: list[str]) -> None:
-    """Cover ``paths`` (in the private namespace): folders with an empty read-only tmpfs,
-    files with an empty file that only root may write (not /dev/null: writes to a device
-    succeed even on a read-only mount)."""
-    libc = _mount_api()
-    fd, empty = tempfile.mkstemp(prefix="kit-cover-")
-    os.close(fd)
-    os.chmod(empty, 0o444)
-    try:
-        for path in paths:
-            target = path.encode()
-            if os.path.isdir(path):
-                _check(libc.mount(b"tmpfs", target, b"tmpfs", MS_RDONLY | MS_NOSUID | MS_NODEV,
-                                  b"size=4k,mode=755"), f"cover {path}")
-            elif os.path.exists(path):
-                _check(libc.mount(empty.encode(), target, None, MS_BIND, None), f"cover {path}")
-    finally:
-        os.unlink(empty)  # the covers keep the (empty) file alive
-
-
 SYSTEM = ("/usr", "/bin", "/sbin", "/lib", "/lib32", "/lib64", "/libx32", "/etc")
 
 
@@ -243,10 +220,9 @@ def main(argv: list[str]) -> int:
         if spec.get("probe"):
             private_namespace()
             return 0
-        if spec.get("hide") or spec.get("reveal") or spec.get("jail"):
+        if spec.get("reveal") or spec.get("jail"):
             private_namespace()
             reveal(spec.get("reveal", []))
-            hide(spec.get("hide", []))
             if spec.get("jail"):
                 jail(**spec["jail"])
         apply_limits(spec.get("limits", {}))

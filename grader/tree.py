@@ -65,6 +65,11 @@ def resolve_impl(choice: str, course: Course, kit_root: Path = KIT_ROOT) -> Impl
     return Impl(str(path), path)
 
 
+def module_name(rel: str) -> str:
+    """The module a learner file is imported as: backend/services/auth.py -> backend.services.auth."""
+    return rel.removesuffix(".py").replace("/", ".")
+
+
 def check_file(source: Path, rel: str) -> tuple[bytes | None, str]:
     """The file's bytes, or None and why it cannot be taken."""
     path = source / rel
@@ -139,7 +144,6 @@ def rebuild(root: Path, impl: Impl, task: Task, course: Course, kit_root: Path =
     try:
         root.mkdir(parents=True, exist_ok=True)
         shutil.copytree(fresh.root, root, dirs_exist_ok=True)
-        root.chmod(0o755 if strict else 0o700)  # strict: the app's own user reads it
     finally:
         remove(fresh.root)
 

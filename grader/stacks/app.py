@@ -205,41 +205,37 @@ class AppProcess:
         tail = self.output_tail(600)
         raise AppStartError(f"the app did not answer GET /health within {timeout:g} s: {tail}")
 
-    def healthy(self, timeout: float = 1.0) -> bool:
+    def _health(self, timeout: float) -> tuple[int, dict]:
+        """GET /health: the status (0 when the app did not answer) and the JSON body."""
         import httpx
 
         try:
             with httpx.Client(verify=False, trust_env=False, timeout=timeout) as client:
-                return client.get(self.url + "/health").status_code == 200
+                response = client.get(self.url + "/health")
         except httpx.HTTPError:
-            return False
+            return 0, {}
+        try:
+            body = response.json()
+        except ValueError:
+            body = {}
+        return response.status_code, body if isinstance(body, dict) else {}
+
+    def healthy(self, timeout: float = 1.0) -> bool:
+        return self._health(timeout)[0] == 200
 
     def health_body(self) -> dict:
-        import httpx
-
-        try:
-            with httpx.Client(verify=False, trust_env=False, timeout=2) as client:
-                body = client.get(self.url + "/health").json()
-        except (httpx.HTTPError, ValueError):
-            return {}
-        return body if isinstance(body, dict) else {}
+        return self._health(2)[1]
 
     def log_lines(self, limit: int = 65536) -> list[str]:
         if self._log is None:
             return []
         try:
-            return Path(self._log.name).read_bytes()[-limit:].decode("utf-8", "replace").splitlines()
+            return Path(self._log.name).read_bytes()[-limit:].decode("utf-8", "replace").strip().splitlines()
         except OSError:
             return []
 
     def output_tail(self, limit: int = OUTPUT_TAIL) -> str:
-        if self._log is None:
-            return ""
-        try:
-            text = Path(self._log.name).read_bytes()[-limit:].decode("utf-8", "replace")
-        except OSError:
-            return ""
-        return " | ".join(line.strip() for line in text.strip().splitlines()[-6:])
+        return " | ".join(line.strip() for line in self.log_lines(limit)[-6:])
 
     def stop(self) -> None:
         if self.proc is not None:

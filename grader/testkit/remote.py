@@ -15,6 +15,7 @@ import httpx
 
 from grader import reap
 from grader.stacks.app import AppProcess, AppStartError, Sandbox
+from grader.tree import module_name
 
 TEXT_LIMIT = 300
 MAX_RESPONSE_BYTES = 1 << 20  # no test needs more; a flood must not fill the test process
@@ -50,10 +51,6 @@ class AppUnavailable(AppVerdict):
     outcome = "error"
 
 
-def _module(rel: str) -> str:
-    return rel.removesuffix(".py").replace("/", ".")
-
-
 def _rel(module: str) -> str:
     return module.replace(".", "/") + ".py"
 
@@ -85,11 +82,12 @@ class RemoteApp:
         self.settings = settings
         self.request_timeout = request_timeout
         self.notify = notify  # one notice for the whole run (above the scorecard)
-        self.modules = [_module(rel) for rel in os.environ.get("GRADER_LEARNER_FILES", "").split(",") if rel]
-        try:
-            self.unavailable: dict[str, str] = dict(json.loads(os.environ.get("GRADER_UNAVAILABLE_MODULES") or "{}"))
+        self.modules = [module_name(rel) for rel in os.environ.get("GRADER_LEARNER_FILES", "").split(",") if rel]
+        try:  # learner files the grader refused to take: their modules are refused at once
+            broken = dict(json.loads(os.environ.get("GRADER_BROKEN_FILES") or "{}"))
         except (ValueError, TypeError):
-            self.unavailable = {}
+            broken = {}
+        self.unavailable: dict[str, str] = {module_name(rel): str(why) for rel, why in broken.items()}
         self.import_seconds = max(1.0, request_timeout)
         env = {name: os.environ[name] for name in BACKEND_VARIABLES if name in os.environ}
         env.update(
@@ -98,7 +96,7 @@ class RemoteApp:
             EVENT_SINK="collection", MAIL_SINK="collection", ERROR_DETAILS="1",
             PRELOAD_MODULES=",".join(self.modules), IMPORT_SECONDS=str(self.import_seconds),
         )
-        self.box = Sandbox.for_app(Path(os.environ["GRADER_APP_ROOT"]), env)
+        self.box = Sandbox.for_app(Path(os.environ["GRADER_IMPL_ROOT"]), env)
         self.process = AppProcess(self.box)
         self.needs_restart = True
         self.start_problem = ""
