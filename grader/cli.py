@@ -1,12 +1,15 @@
 """The ``grade`` command. Thin: every command parses options and calls a plain module.
 
-    grade 01 [--impl starter|solutions|PATH] [--stack embedded|local|services] [--json PATH]
+    grade 01 [--impl starter|solutions|PATH]   (grade 01.4: only exercise 01.4) [--stack embedded|local|services] [--json PATH]
     grade doctor          the Task 00 environment check
     grade selftest        solutions earn full marks, the starter earns zero, everything agrees
     grade list            the tasks and exercises
     grade progress        the last result of each task
+    grade new-task 02 supplier "Supplier accounts" [--exercises N]
+                          for course authors: lay out a new task by the conventions
 """
 
+import dataclasses
 import os
 import sys
 from pathlib import Path
@@ -14,6 +17,7 @@ from typing import Optional
 
 import typer
 from rich.console import Console
+from rich.markup import escape
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
 from rich.table import Table
 
@@ -24,12 +28,12 @@ from grader.tree import TreeError
 app = typer.Typer(add_completion=False, no_args_is_help=True, help="Grade course tasks and check the kit.")
 console = Console()
 err = Console(stderr=True)
-COMMANDS = {"task", "doctor", "selftest", "list", "progress"}
+COMMANDS = {"task", "doctor", "selftest", "list", "progress", "mutants", "new-task"}
 STACKS = ("embedded", "local", "services")
 
 
 def _fail(message: str) -> None:
-    err.print(f"[red]grade:[/red] {message}", highlight=False, soft_wrap=True)
+    err.print(f"[red]grade:[/red] {escape(message)}", highlight=False, soft_wrap=True)  # a path may hold "[x]"
     raise typer.Exit(2)
 
 
@@ -59,6 +63,15 @@ def _load_course() -> manifest.Course:
         _fail(str(exc))
 
 
+def _task_or_exercise(course: manifest.Course, key: str) -> tuple[manifest.Task, tuple[str, ...]]:
+    """``01`` grades the task; ``01.4`` grades only that exercise of it."""
+    for task in course.tasks:
+        for exercise in task.exercises:
+            if exercise.id.lower() == key.strip().lower():
+                return task, (exercise.id,)
+    return course.find(key), ()
+
+
 def grade_task(
     task_key: str, impl: str, stack: str, json_path: Optional[Path], test_timeout: float, total_timeout: float,
     jobs: int = runner.RunOptions.jobs,
@@ -69,11 +82,11 @@ def grade_task(
     if json_path is not None:
         _check_writable(json_path)
     try:
-        task = course.find(task_key)
+        task, exercises = _task_or_exercise(course, task_key)
         _check_install(task)
         chosen = tree.resolve_impl(impl, course)
         options = runner.RunOptions(stack=stack, test_timeout=test_timeout, total_timeout=total_timeout,
-                                    jobs=max(1, jobs))
+                                    jobs=max(1, jobs), exercises=exercises)
         with Progress(
             TextColumn(f"Grading task {task.id}"), BarColumn(), MofNCompleteColumn(), TimeElapsedColumn(),
             console=err, transient=True,
@@ -89,7 +102,7 @@ def grade_task(
         err.print("grade: interrupted; every test process was stopped and nothing was saved.")
         raise typer.Exit(130)
     render.scorecard(result, console)
-    if state.worth_keeping(result, chosen):
+    if not exercises and state.worth_keeping(result, chosen):  # one exercise is not the task's progress
         state.save(result)
     if json_path is not None:
         try:
@@ -101,7 +114,7 @@ def grade_task(
 
 @app.command("task")
 def task_command(
-    task: str = typer.Argument(..., help="Task id (01 or 1) or slug (user)."),
+    task: str = typer.Argument(..., help="Task id (01 or 1) or slug (user); an exercise id (01.4) grades only it."),
     impl: str = typer.Option("starter", "--impl", help="starter, solutions, or a directory laid out like starter/."),
     stack: str = typer.Option("embedded", "--stack", help="embedded (in-process self-check, default), local (real "
                               "servers started here, your app in its own process) or services (servers at MONGODB_URL...)."),
@@ -160,6 +173,78 @@ def progress_command() -> None:
         score = f"{entry['total']:g} / {entry['possible']}" if entry else "not graded yet"
         table.add_row(task.id, task.title, score, entry["impl"] if entry else "", entry["stack"] if entry else "")
     console.print(table)
+
+
+@app.command("mutants")
+def mutants_command(
+    task: str = typer.Argument(..., help="Task id (01 or 1) or slug (user)."),
+    jobs: int = typer.Option(runner.RunOptions.jobs, "--jobs", help="Mutants graded side by side."),
+    function: Optional[str] = typer.Option(None, "--function", help="Only mutants in functions whose qualified "
+                                           "name contains this (e.g. validate_password or AuthService.login)."),
+    limit: Optional[int] = typer.Option(None, "--limit", help="Grade at most this many mutants."),
+    json_path: Optional[Path] = typer.Option(None, "--json", help="Also write the report as JSON to this file."),
+    stack: str = typer.Option("embedded", "--stack", help="embedded (fastest) or local (real servers: also kills "
+                              "mutants only a real database tells apart, such as a bad sort direction)."),
+) -> None:
+    """For course authors: how many mutants of the solution do the tests kill?
+
+    Grades first-order mutants of the task's reference solution (grader/mutants.py); exits 0
+    whenever grading worked (it is a report), 1 when the solution itself is not full marks."""
+    from grader import mutants
+
+    if stack not in STACKS[:2]:
+        _fail(f"--stack must be embedded or local, not {stack!r}.")
+    course = _load_course()
+    if json_path is not None:
+        _check_writable(json_path)
+    try:
+        chosen = course.find(task)
+        _check_install(chosen)
+        with Progress(
+            TextColumn(f"Mutants of task {chosen.id}"), BarColumn(), MofNCompleteColumn(), TimeElapsedColumn(),
+            console=err, transient=True,
+        ) as bar:
+            job = bar.add_task("mutants", total=None)
+            options = dataclasses.replace(mutants.OPTIONS, stack=stack)
+            report = mutants.run(chosen, course, jobs=max(1, jobs), function=function, limit=limit, options=options,
+                                 progress=lambda done, total, _id: bar.update(job, completed=done, total=total))
+    except (ManifestError, mutants.UsageError) as exc:
+        _fail(str(exc))
+    except mutants.BaselineError as exc:
+        err.print(f"[red]grade mutants:[/red] {escape(str(exc))}", highlight=False, soft_wrap=True)
+        raise typer.Exit(1)
+    except KeyboardInterrupt:
+        err.print("grade mutants: interrupted; nothing was written.")
+        raise typer.Exit(130)
+    mutants.render(report, console)
+    if json_path is not None:
+        try:
+            mutants.write_json(report, json_path)
+        except OSError as exc:
+            _fail(f"--json {json_path}: could not write the report ({exc.strerror or exc}).")
+        console.print(f"Report written to {json_path}", highlight=False, markup=False)
+
+
+@app.command("new-task")
+def new_task_command(
+    task_id: str = typer.Argument(..., help="The new task's id: 02, or M01 for a lettered track."),
+    slug: str = typer.Argument(..., help="Its slug, also the learner module's name: supplier."),
+    title: str = typer.Argument(..., help='Its title: "Supplier accounts".'),
+    exercises: int = typer.Option(2, "--exercises", help="How many exercises to lay out."),
+) -> None:
+    """For course authors: write a new task's doc, learner file (starter and solution), one
+    public and one hidden test file per exercise, and its course.toml entry, all as
+    placeholders to fill in. Refuses, writing nothing, when any of it exists already."""
+    from grader import KIT_ROOT, scaffold
+
+    try:
+        written = scaffold.new_task(KIT_ROOT, task_id, slug, title, exercises)
+    except scaffold.ScaffoldError as exc:
+        _fail(str(exc))
+    for path in written:
+        console.print(f"wrote {path.relative_to(KIT_ROOT)}", highlight=False, markup=False)
+    console.print("Next: replace every TODO (README.md, \"Adding a task or an exercise\"), then run "
+                  "`grade selftest`.", highlight=False, markup=False)
 
 
 def main(argv: list[str] | None = None) -> None:

@@ -4,7 +4,9 @@ sentence naming what went wrong and, when learner code is at fault, where (file:
 import os
 from types import TracebackType
 
-NEEDS_SERVICES = "needs a real database"
+from grader import protocol
+
+NEEDS_SERVICES = "needs a real database"  # a skip reason asking for a real stack starts so
 MESSAGE_LIMIT = 2000  # a learner's 10 MB exception message must not become a 10 MB result
 
 
@@ -105,16 +107,16 @@ def _redacted(call, message: str) -> str:
 
 def _verdict(report, call, item, impl_root: str, learner_files: list[str]) -> tuple[str, str]:
     if report.passed:
-        return "passed", ""
+        return protocol.PASSED, ""
     if report.skipped:
         reason = str(report.longrepr[2]) if isinstance(report.longrepr, tuple) else str(report.longrepr)
         reason = reason.removeprefix("Skipped: ")
         if reason.startswith(NEEDS_SERVICES):
-            return "needs_services", reason
-        return "error", f"the test was skipped: {reason}"
+            return protocol.NEEDS_SERVICES, reason
+        return protocol.ERROR, f"the test was skipped: {reason}"
     excinfo = call.excinfo
     if excinfo is None:
-        return "error", str(report.longrepr)[-500:]
+        return protocol.ERROR, str(report.longrepr)[-500:]
     exc = _unwrap(excinfo.value)
     from grader.testkit.remote import AppVerdict
 
@@ -126,22 +128,22 @@ def _verdict(report, call, item, impl_root: str, learner_files: list[str]) -> tu
 
     if name == "Failed" and "pytest-timeout" in str(exc):
         seconds = item.config.getoption("timeout", None) or 0
-        return "timeout", f"did not finish within {float(seconds):g} s: look for an infinite loop or a call that never returns{at}."
+        return protocol.TIMEOUT, f"did not finish within {float(seconds):g} s: look for an infinite loop or a call that never returns{at}."
     if isinstance(exc, NotImplementedError):
         if _innermost_is(exc, "mongomock"):
-            return "needs_services", f"{NEEDS_SERVICES}: the embedded database cannot run this query ({exc}); grade with --stack local."
+            return protocol.NEEDS_SERVICES, f"{NEEDS_SERVICES}: the embedded database cannot run this query ({exc}); grade with --stack local."
         if where:
-            return "failed", f"not implemented yet: {exc or 'this method'} still raises NotImplementedError{at}."
+            return protocol.FAILED, f"not implemented yet: {exc or 'this method'} still raises NotImplementedError{at}."
     if isinstance(exc, AssertionError):
-        return "failed", _assertion_text(exc)
+        return protocol.FAILED, _assertion_text(exc)
     if isinstance(exc, SyntaxError) and exc.filename:
-        return "error", f"your code does not import: {_syntax_error(exc, impl_root)}."
+        return protocol.ERROR, f"your code does not import: {_syntax_error(exc, impl_root)}."
     if isinstance(exc, LearnerModuleUnavailable) or (isinstance(exc, ImportError) and where):
-        return "error", f"your code does not import: {name}: {exc}{at}."
+        return protocol.ERROR, f"your code does not import: {name}: {exc}{at}."
     if isinstance(exc, SystemExit):
-        return "error", f"your code called exit({exc.code}){at}; services must raise errors, not exit."
+        return protocol.ERROR, f"your code called exit({exc.code}){at}; services must raise errors, not exit."
     if where:
-        return "failed", f"your code raised {name}: {exc}{at}."
+        return protocol.FAILED, f"your code raised {name}: {exc}{at}."
     if report.when != "call":
-        return "error", f"the test could not be set up: {name}: {exc}"
-    return "failed", f"{name}: {exc}"
+        return protocol.ERROR, f"the test could not be set up: {name}: {exc}"
+    return protocol.FAILED, f"{name}: {exc}"

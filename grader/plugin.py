@@ -2,14 +2,20 @@
 
 It writes one JSON line per event to the file named by ``GRADER_EVENTS`` and flushes each
 line at once, so the parent process knows how far the run got even if learner code hangs
-or kills the process. Events:
+or kills the process. The kinds are named in grader/protocol.py; grader/runner.py reads them.
 
-    {"kind": "collected", "tests": [{"nodeid", "exercise"}...]}   all tests, before sharding
-    {"kind": "import", "file", "ok", "message"}     one per learner file, before any test
-    {"kind": "start", "nodeid"}
+    {"kind": "collected", "tests": [{"nodeid", "exercise", "weight", "must"}...]}
+                                                        every test, before sharding
+    {"kind": "collect_error", "message"}                a test file that could not be collected
+    {"kind": "import_start", "file"}                    embedded stack: a learner file is being
+                                                        imported, before any test
+    {"kind": "import", "file", "ok", "message"}         how that import ended
+    {"kind": "start", "nodeid"}                         a test begins
     {"kind": "result", "nodeid", "outcome", "message", "duration"}
+    {"kind": "notice", "message"}                       about the whole run; written through this
+                                                        plugin's recorder by grader/testkit/fixtures.py
 
-Outcomes: passed, failed, error, timeout, needs_services.
+Outcomes: passed, failed, error, timeout, needs_services (not_run is the runner's own).
 """
 
 import importlib
@@ -21,7 +27,7 @@ import types
 
 import pytest
 
-from grader import diagnose, tree
+from grader import diagnose, protocol, tree
 
 DEFAULT_IMPORT_SECONDS = 10
 
@@ -55,6 +61,19 @@ def _broken_module(name: str, reason: str) -> types.ModuleType:
     return module
 
 
+def _exercise_of(item) -> tuple:
+    marker = item.get_closest_marker("exercise")
+    return tuple(marker.args[:1]) if marker else ()
+
+
+def _weighing(item) -> dict:
+    """The test's weight and, for a test of a rule the doc states as a must, the rule."""
+    weight = item.get_closest_marker("weight")
+    must = item.get_closest_marker("must")
+    return {"weight": weight.args[0] if weight and weight.args else 1,
+            "must": str(must.args[0]) if must and must.args else ""}
+
+
 class GraderPlugin:
     def __init__(self, recorder: _Recorder, deselect: set[str], broken: dict[str, str], import_seconds: float,
                  shard: str = "0/1"):
@@ -68,6 +87,7 @@ class GraderPlugin:
         hidden = os.environ.get("GRADER_HIDDEN_TESTS", "").strip("/")
         self.hidden_prefix = hidden + "/" if hidden else ""
         self.phases: dict[str, dict] = {}
+        self.exercises = {(e,) for e in os.environ.get("GRADER_EXERCISES", "").split(",") if e}
 
     # -- streams a learner may close -------------------------------------------------
 
@@ -97,11 +117,15 @@ class GraderPlugin:
     # -- collection ----------------------------------------------------------------
 
     def pytest_collection_modifyitems(self, session, config, items):
+        if self.exercises:  # grading some exercises only: the others' tests are not even announced
+            chosen = [i for i in items if _exercise_of(i) in self.exercises]
+            config.hook.pytest_deselected(items=[i for i in items if i not in chosen])
+            items[:] = chosen
         tests = []
         for item in items:
             marker = item.get_closest_marker("exercise")
-            tests.append({"nodeid": item.nodeid, "exercise": marker.args[0] if marker else None})
-        self.recorder.write(kind="collected", tests=tests)
+            tests.append({"nodeid": item.nodeid, "exercise": marker.args[0] if marker else None, **_weighing(item)})
+        self.recorder.write(kind=protocol.COLLECTED, tests=tests)
         kept, dropped = [], []
         for k, item in enumerate(items):
             mine = k % self.shards == self.shard and item.nodeid not in self.deselect
@@ -111,7 +135,7 @@ class GraderPlugin:
 
     def pytest_collectreport(self, report):
         if report.failed:
-            self.recorder.write(kind="collect_error", message=str(report.longrepr)[-2000:])
+            self.recorder.write(kind=protocol.COLLECT_ERROR, message=str(report.longrepr)[-2000:])
 
     # -- learner files must import before any test runs ----------------------------
 
@@ -123,10 +147,10 @@ class GraderPlugin:
             if rel in self.broken:
                 sys.modules[name] = _broken_module(name, self.broken[rel])
                 continue
-            self.recorder.write(kind="import_start", file=rel)
+            self.recorder.write(kind=protocol.IMPORT_START, file=rel)
             message = self._import(name, rel)
             self._heal_streams()
-            self.recorder.write(kind="import", file=rel, ok=message is None, message=message)
+            self.recorder.write(kind=protocol.IMPORT, file=rel, ok=message is None, message=message)
 
     def _import(self, name: str, rel: str) -> str | None:
         def on_alarm(signum, frame):
@@ -153,7 +177,7 @@ class GraderPlugin:
     def pytest_runtest_logstart(self, nodeid, location):
         self._heal_streams()
         self.phases[nodeid] = {}
-        self.recorder.write(kind="start", nodeid=nodeid)
+        self.recorder.write(kind=protocol.START, nodeid=nodeid)
 
     @pytest.hookimpl(hookwrapper=True)
     def pytest_runtest_makereport(self, item, call):
@@ -165,23 +189,25 @@ class GraderPlugin:
 
     def pytest_runtest_logfinish(self, nodeid, location):
         phases = self.phases.pop(nodeid, {})
-        outcome, message = "passed", ""
+        outcome, message = protocol.PASSED, ""
         for when in ("setup", "call", "teardown"):
             if when not in phases:
                 continue
             (phase_outcome, phase_message), _ = phases[when]
-            if phase_outcome != "passed":
-                if when != "call" and phase_outcome == "failed":
-                    phase_outcome = "error"
+            if phase_outcome != protocol.PASSED:
+                if when != "call" and phase_outcome == protocol.FAILED:
+                    phase_outcome = protocol.ERROR
                 outcome, message = phase_outcome, phase_message
                 break
         duration = sum(d for _, d in phases.values())
-        self.recorder.write(kind="result", nodeid=nodeid, outcome=outcome, message=message, duration=round(duration, 4))
+        self.recorder.write(kind=protocol.RESULT, nodeid=nodeid, outcome=outcome, message=message, duration=round(duration, 4))
 
 
 def pytest_configure(config):
     config.addinivalue_line("markers", "exercise(id): the course exercise this test belongs to")
     config.addinivalue_line("markers", "needs_services: runs only against the services stack")
+    config.addinivalue_line("markers", "weight(n): the test's share of its exercise's points (default 1)")
+    config.addinivalue_line("markers", "must(rule): the test checks a rule the task doc states as a must")
     path = os.environ.get("GRADER_EVENTS")
     if not path:
         return

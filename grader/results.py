@@ -4,15 +4,13 @@ nothing else decides scores or statuses."""
 from dataclasses import asdict, dataclass, field
 
 from grader.manifest import Task
+# Outcomes and statuses are defined in grader/protocol.py; other modules import them from here too.
+from grader.protocol import (
+    ERROR, FAIL, FAILED, NOT_RUN, PARTIAL, PASS, PASSED, SCHEMA_VERSION, STATUS_ERROR, STATUS_NEEDS_SERVICES, TIMEOUT,
+)
+from grader.protocol import NEEDS_SERVICES  # noqa: F401  (re-exported)
 
 NOTICE_LIMIT = 2000
-
-# Test outcomes.
-PASSED, FAILED, ERROR, TIMEOUT, NEEDS_SERVICES, NOT_RUN = (
-    "passed", "failed", "error", "timeout", "needs_services", "not_run",
-)
-# Exercise statuses.
-PASS, PARTIAL, FAIL, STATUS_ERROR, STATUS_NEEDS_SERVICES = "pass", "partial", "fail", "error", "needs --stack local"
 
 
 @dataclass
@@ -22,6 +20,8 @@ class TestResult:
     message: str = ""
     hidden: bool = False
     duration: float = 0.0
+    weight: int = 1  # share of the exercise's points (see "Scoring" in grader/scoring.py)
+    must: str = ""  # the must-rule of the task doc this test checks, if any
 
 
 @dataclass
@@ -40,9 +40,10 @@ class ExerciseResult:
 
     @property
     def score(self) -> float:
-        if not self.tests:
+        total = sum(t.weight for t in self.tests)
+        if not total:
             return 0.0
-        return round(self.possible * self.passed / len(self.tests), 2)
+        return round(self.possible * sum(t.weight for t in self.tests if t.outcome == PASSED) / total, 2)
 
     @property
     def status(self) -> str:
@@ -126,6 +127,7 @@ class TaskResult:
 
     def to_dict(self) -> dict:
         return {
+            "schema_version": SCHEMA_VERSION,
             "task": self.task,
             "title": self.title,
             "impl": self.impl,

@@ -26,9 +26,10 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Callable
 
-from grader import KIT_ROOT, diagnose, provenance, reap, sandbox, stacks, tree
+from grader import KIT_ROOT, diagnose, protocol, provenance, reap, sandbox, stacks, tree
 from grader.manifest import Course, Task
-from grader.results import ERROR, NOT_RUN, TIMEOUT, TaskResult, TestResult, empty_result
+from grader.protocol import ERROR, NOT_RUN, TIMEOUT
+from grader.results import TaskResult, TestResult, empty_result
 from grader.stacks import app as app_process
 
 CHILD_INI = KIT_ROOT / "grader" / "pytest-child.ini"
@@ -48,6 +49,7 @@ class RunOptions:
     test_timeout: float = 10.0
     total_timeout: float = 300.0
     include_hidden: bool = True
+    exercises: tuple[str, ...] = ()  # grade only these exercises (all when empty)
     jobs: int = min(2, os.cpu_count() or 1)  # test processes run side by side
 
 
@@ -94,6 +96,8 @@ def grade(
 ) -> TaskResult:
     started = time.monotonic()
     result = empty_result(task, impl.label, options.stack)
+    if options.exercises:
+        result.exercises = [e for e in result.exercises if e.id in options.exercises]
     remote = options.stack != stacks.EMBEDDED
     result.trust = app_process.trust_label() if remote else (
         "self-check: your code ran inside the test process (use --stack local for a grading that cannot be fooled)")
@@ -159,6 +163,7 @@ class _Session:
         self.remote = options.stack != stacks.EMBEDDED  # the app runs in its own process
         self.options, self.progress, self.result, self.kit_root = options, progress, result, kit_root
         self.tests: dict[str, str | None] = {}  # nodeid -> exercise id from its marker
+        self.weighing: dict[str, tuple[int, str]] = {}  # nodeid -> (weight, must-rule)
         self.order: list[str] = []  # collection order; shard i runs order[i::jobs]
         self.verdicts: dict[str, TestResult] = {}
         self.broken_files: dict[str, str] = {}  # learner file -> why it cannot be imported
@@ -289,7 +294,9 @@ class _Session:
                 what = f"names exercise {exercise_id!r}, which is not in course.toml" if exercise_id else "has no exercise marker"
                 self.result.notice(f"Kit problem: {nodeid} {what}; not scored.")
                 continue
-            exercise.tests.append(self.verdicts.get(nodeid) or TestResult(nodeid, NOT_RUN, "not run: no verdict arrived"))
+            verdict = self.verdicts.get(nodeid) or TestResult(nodeid, NOT_RUN, "not run: no verdict arrived")
+            verdict.weight, verdict.must = self.weighing.get(nodeid, (1, ""))
+            exercise.tests.append(verdict)
         for exercise in self.result.exercises:
             if not exercise.tests and not exercise.problem:
                 exercise.problem = "no tests found for this exercise (a kit problem: tell your instructor)"
@@ -316,6 +323,7 @@ class _Session:
             GRADER_SHARD=shard,
             GRADER_TEST_TIMEOUT=str(self.options.test_timeout),
             GRADER_HIDDEN_TESTS=self.task.hidden_tests,
+            GRADER_EXERCISES=",".join(self.options.exercises),
         )
         return env
 
@@ -406,28 +414,36 @@ class _Session:
 
     def _on_event(self, event: dict, run: _Run) -> None:
         kind = event["kind"]
-        if kind == "collected":
+        if kind == protocol.COLLECTED:
             run.collected = event["tests"]
             with self.lock:
                 if not self.tests:
                     self.order = [test["nodeid"] for test in event["tests"]]
                     self.tests = {test["nodeid"]: test["exercise"] for test in event["tests"]}
-        elif kind == "collect_error":
+                    self.weighing = {test["nodeid"]: _weighing(test) for test in event["tests"]}
+        elif kind == protocol.COLLECT_ERROR:
             self.result.notice("Kit problem: a test file could not be collected: " + event["message"][-800:])
-        elif kind == "notice":
+        elif kind == protocol.NOTICE:
             self.result.notice(str(event["message"]))
-        elif kind == "import_start":
+        elif kind == protocol.IMPORT_START:
             run.importing = event["file"]
-        elif kind == "import":
+        elif kind == protocol.IMPORT:
             run.importing = None
             if not event["ok"]:
                 self.result.notice(event["message"])
-        elif kind == "start":
+        elif kind == protocol.START:
             run.running = event["nodeid"]
-        elif kind == "result":
+        elif kind == protocol.RESULT:
             run.running = None
             if event["nodeid"] in self.tests:
                 self._record(event["nodeid"], event["outcome"], event["message"], event["duration"])
+
+
+def _weighing(test: dict) -> tuple[int, str]:
+    """A test's (weight, must-rule) from the collection event; a bad weight counts as 1."""
+    weight = test.get("weight", 1)
+    weight = weight if isinstance(weight, int) and not isinstance(weight, bool) and 1 <= weight <= 100 else 1
+    return weight, str(test.get("must") or "")
 
 
 def _limit_memory(pid: int) -> None:

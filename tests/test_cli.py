@@ -107,3 +107,24 @@ def test_a_broken_install_is_a_one_line_error(monkeypatch):
     result = invoke("01")
     assert result.exit_code == 2
     assert "broken install: beanie cannot be imported" in result.output
+
+
+def test_a_manifest_without_its_format_version_is_a_one_line_error(tmp_path, monkeypatch):
+    from grader import manifest
+
+    old = tmp_path / "course.toml"
+    old.write_text((KIT_ROOT / "course.toml").read_text().replace("format_version = 1\n", ""))
+    monkeypatch.setattr(manifest.load, "__defaults__", (old,))
+    result = invoke("list")
+    assert result.exit_code == 2
+    assert result.output.strip() == (f"grade: The course manifest {old} has no format_version in [course]; "
+                                     "this grader reads format_version = 1.")
+
+
+def test_one_exercise_is_graded_alone_and_leaves_the_tasks_progress_alone(state_file, tmp_path):
+    out = tmp_path / "one.json"
+    result = invoke("01.7", "--impl", "solutions", "--json", str(out))
+    assert result.exit_code == 0, result.output
+    data = json.loads(out.read_text())
+    assert [e["id"] for e in data["exercises"]] == ["01.7"] and data["total"] == data["possible"]
+    assert not state_file.exists()  # one exercise is not the task's score

@@ -1,5 +1,6 @@
-"""Helpers for Task 01 tests: register through the API, or put users straight into the
-database when a test is about something else."""
+"""Accounts for the tests: register, verify and log in through the API when a test is about
+those (exercises 01.1, 01.3, 01.4), or put users straight into the database when a test only
+needs one to start from (then act as them with ``grader.testkit.tokens``)."""
 
 from datetime import datetime, timedelta
 
@@ -9,9 +10,12 @@ from grader.testkit import expect
 from shared.timeutil import utc_now
 
 PASSWORD = "Orchid-River-42"
-# A bcrypt hash of nothing in particular, for users seeded straight into the database.
+# A bcrypt hash of nothing in particular, for users seeded straight into the database: no
+# password logs in to a seeded account until a reset (01.6) gives it one.
 SEEDED_HASH = "$2b$04$GVjWuGTp4/NMq6EXZhWKg.WW1QJQimB800P3DTy5eDry95DPBdlei"
 
+
+# -- through the API: the learner's registration and login ----------------------------------
 
 def register_body(email: str = "ada@example.com", password: str = PASSWORD, **extra) -> dict:
     return {"email": email, "password": password, "display_name": extra.pop("display_name", "Ada"), **extra}
@@ -31,18 +35,22 @@ async def registered(client: httpx.AsyncClient, email: str = "ada@example.com", 
 
 
 async def activate(email: str) -> None:
-    """Mark an account as verified straight in the database, skipping exercise 01.3."""
-    from shared.models.user import User, UserStatus
+    """Mark a registered account as verified straight in the database, skipping exercise 01.3."""
+    from shared.models.user import UserStatus
 
-    user = await User.find_one({"contact_info.primary_email": email})
-    expect.true(user is not None, f"after registering {email}, no document in 'users' has contact_info.primary_email == {email!r}")
+    user = await stored_user(email)
+    expect.true(user is not None, f"after registering {email}, no document in 'users' has "
+                                  f"contact_info.primary_email == {email!r}")
     user.status = UserStatus.ACTIVE
     user.email_verified_at = utc_now()
     await user.save()
 
 
-async def active_account(client: httpx.AsyncClient, email: str = "ada@example.com", password: str = PASSWORD) -> dict:
-    body = await registered(client, email, password)
+async def active_account(client: httpx.AsyncClient, email: str = "ada@example.com", password: str = PASSWORD,
+                         **extra) -> dict:
+    """Register through the API (the learner's password hash, so the password logs in), then
+    activate in the database. Returns the registration's response body."""
+    body = await registered(client, email, password, **extra)
     await activate(email)
     return body
 
@@ -52,21 +60,35 @@ async def login(client: httpx.AsyncClient, email: str = "ada@example.com", passw
 
 
 async def access_token(client: httpx.AsyncClient, email: str = "ada@example.com", password: str = PASSWORD) -> str:
+    """An access token from the learner's POST /login."""
     body = expect.status(await login(client, email, password), 200, f"logging in as {email} (exercise 01.4)")
     return body["access_token"]
 
 
-async def seed_user(email: str, display_name: str = "Seeded", *, created_at: datetime | None = None,
-                    deleted: bool = False, active: bool = True):
-    """Insert a user directly (no service code involved) and return the document."""
-    from shared.models.user import ContactInfo, User, UserProfile, UserStatus
+def mailed_token(outbox, kind: str, email: str, after: str) -> str:
+    """The raw token of the last ``kind`` ("verification" or "reset") mail to ``email``."""
+    mail = outbox.last(kind, email)
+    sender = "send_email_verification" if kind == "verification" else "send_password_reset"
+    expect.true(mail is not None, f"{after}, expected a {kind} email to {email} (self.mailer.{sender}); none was sent")
+    return mail.token
+
+
+# -- straight into the database: no learner code involved -----------------------------------
+
+async def seed_user(email: str, display_name: str = "Seeded", *, role: str = "consumer", status: str = "active",
+                    created_at: datetime | None = None, deleted: bool = False):
+    """Insert a user directly and return the document. ``role``: consumer, leader or admin;
+    ``status``: active, pending, suspended; ``deleted`` soft-deletes it."""
+    from shared.models.user import ContactInfo, User, UserProfile, UserRole, UserStatus
 
     now = utc_now()
     user = User(
         password_hash=SEEDED_HASH,
         contact_info=ContactInfo(primary_email=email),
         profile=UserProfile(display_name=display_name),
-        status=UserStatus.ACTIVE if active else UserStatus.PENDING,
+        role=UserRole(role),
+        status=UserStatus(status),
+        email_verified_at=None if status == "pending" else (created_at or now),
         created_at=created_at or now,
         updated_at=created_at or now,
         deleted_at=now if deleted else None,
@@ -82,7 +104,26 @@ async def seed_users(count: int, start: datetime | None = None, prefix: str = "u
             for i in range(count)]
 
 
+async def soft_delete(user):
+    """Soft-delete a user (a User document, or an email) straight in the database, as
+    ``DELETE /users/{id}`` would; return the document."""
+    if isinstance(user, str):
+        email, user = user, await stored_user(user)
+        expect.true(user is not None, f"no document in 'users' has contact_info.primary_email == {email!r}")
+    user.deleted_at = user.updated_at = utc_now()
+    await user.save()
+    return user
+
+
 async def stored_user(email: str):
+    """The document in 'users' with this primary email, or None."""
     from shared.models.user import User
 
     return await User.find_one({"contact_info.primary_email": email})
+
+
+async def stored(user):
+    """The current state of a user document in the database (after the app changed it)."""
+    from shared.models.user import User
+
+    return await User.get(user.id)

@@ -25,6 +25,7 @@ from grader.testkit.recorders import CollectionEvents, CollectionMail, Recording
 
 TEST_BCRYPT_ROUNDS = 4  # production uses 12; tests only need a real bcrypt hash, quickly
 TEST_TOKEN_MINUTES = 15
+TEST_JWT_ALGORITHM = "HS384"  # production uses HS256; code that hard-codes it fails here
 
 
 def _request_timeout() -> float:
@@ -107,6 +108,7 @@ def settings(request):
     return Settings(
         database_name="grader",
         jwt_secret="grader-" + secrets.token_hex(16),
+        jwt_algorithm=TEST_JWT_ALGORITHM,
         bcrypt_rounds=TEST_BCRYPT_ROUNDS,
         access_token_minutes=TEST_TOKEN_MINUTES,
     )

@@ -9,17 +9,35 @@ Both offer the same methods, so a test reads the same way on every stack.
 from dataclasses import dataclass
 from typing import Any
 
-from shared.events import EventType, make_envelope
+from shared.events import EventType, envelope_problems, make_envelope
 
 EVENTS_COLLECTION = "_kit_events"  # the names backend/events.py and backend/mailer.py use
 MAIL_COLLECTION = "_kit_mail"
+
+
+class KitError(Exception):
+    """A test asked for something the catalogue does not have: a bug in the test, not in
+    the learner's code."""
 
 
 class _EventQueries:
     events: list[dict[str, Any]]
 
     def of_type(self, event_type: str) -> list[dict[str, Any]]:
-        return [e for e in self.events if e["event_type"] == event_type]
+        """The events of this type, each checked against the catalogue (shared/events.py):
+        envelope, what its data carries, no secrets."""
+        try:
+            EventType(event_type)
+        except ValueError:
+            raise KitError(f"kit problem: the test asks for event {event_type!r}, which is not in the "
+                           "catalogue (shared/events.py)") from None
+        found = [e for e in self.events if e.get("event_type") == event_type]
+        for envelope in found:
+            problems = envelope_problems(envelope)
+            if problems:
+                raise AssertionError(f"an emitted {event_type} event breaks the event catalogue "
+                                     f"(shared/events.py): {'; '.join(problems)}")
+        return found
 
     def types(self) -> list[str]:
         return [e["event_type"] for e in self.events]

@@ -66,7 +66,7 @@ class GradingSettings:
 
     database_name: str
     jwt_secret: str
-    jwt_algorithm: str = "HS256"
+    jwt_algorithm: str = "HS384"  # not production's HS256: code that hard-codes the algorithm fails
     access_token_minutes: int = 15
     bcrypt_rounds: int = 4
 
@@ -91,7 +91,7 @@ class RemoteApp:
         self.import_seconds = max(1.0, request_timeout)
         env = {name: os.environ[name] for name in BACKEND_VARIABLES if name in os.environ}
         env.update(
-            DATABASE_NAME=settings.database_name, JWT_SECRET=settings.jwt_secret,
+            DATABASE_NAME=settings.database_name, JWT_SECRET=settings.jwt_secret, JWT_ALGORITHM=settings.jwt_algorithm,
             ACCESS_TOKEN_MINUTES=str(settings.access_token_minutes), BCRYPT_ROUNDS=str(settings.bcrypt_rounds),
             EVENT_SINK="collection", MAIL_SINK="collection", ERROR_DETAILS="1",
             PRELOAD_MODULES=",".join(self.modules), IMPORT_SECONDS=str(self.import_seconds),

@@ -19,6 +19,7 @@ LOCKOUT_MINUTES = 30
 class UserRole(str, Enum):
     CONSUMER = "consumer"
     LEADER = "leader"
+    ADMIN = "admin"  # platform staff: never self-registered, created by operators
 
 
 class UserStatus(str, Enum):

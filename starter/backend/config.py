@@ -35,6 +35,7 @@ class Settings:
             mongodb_url=env.get("MONGODB_URL", cls.mongodb_url),
             database_name=env.get("DATABASE_NAME", cls.database_name),
             jwt_secret=env.get("JWT_SECRET", cls.jwt_secret),
+            jwt_algorithm=env.get("JWT_ALGORITHM", cls.jwt_algorithm),
             access_token_minutes=int(env.get("ACCESS_TOKEN_MINUTES", cls.access_token_minutes)),
             bcrypt_rounds=int(env.get("BCRYPT_ROUNDS", cls.bcrypt_rounds)),
             event_sink=env.get("EVENT_SINK", cls.event_sink),

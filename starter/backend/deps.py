@@ -7,7 +7,9 @@ a mistake in one learner file breaks only the endpoints that use it.
 from fastapi import Depends, Request
 from fastapi.security import HTTPAuthorizationCredentials, HTTPBearer
 
+from backend.identity import actor_from_token
 from shared.errors import AuthenticationError
+from shared.identity import Actor
 from shared.models.user import User
 
 _bearer = HTTPBearer(auto_error=False)
@@ -26,7 +28,17 @@ def get_user_service(request: Request):
     return UserService(events=request.app.state.events)
 
 
-async def get_current_user(
+async def get_actor(
+    request: Request, credentials: HTTPAuthorizationCredentials | None = Depends(_bearer)
+) -> Actor:
+    """The acting identity of a protected route, checked by kit code (backend/identity.py)."""
+    if credentials is None:
+        raise AuthenticationError("Send an access token: 'Authorization: Bearer <token>'.")
+    settings = request.app.state.settings
+    return await actor_from_token(credentials.credentials, settings.jwt_secret, settings.jwt_algorithm)
+
+
+async def get_current_user(  # GET /me only: exercise 01.5 is the learner's authenticate
     credentials: HTTPAuthorizationCredentials | None = Depends(_bearer),
     service=Depends(get_auth_service),
 ) -> User:

@@ -30,19 +30,16 @@ async def test_the_length_limits_are_8_and_128_characters(client):
                 "the registration with a 129-character password was refused, but a user was stored anyway")
 
 
-async def test_a_password_without_a_lower_case_letter_is_refused(client):
-    response = await accounts.register(client, "ada@example.com", "LOVELACE1815")
-    expect.error(response, 422, "POST /register for ada@example.com with password 'LOVELACE1815' (no lower-case letter)",
-                 code="validation_error")
-
-
 async def test_the_local_part_check_ignores_case(client):
     cases = [
         ("ada@example.com", "Lovelace-ADA-1815"),
         ("ADA@example.com", "Lovelace-ada-1815"),
         ("Grace.Hopper@example.com", "1906-gRaCe.HoPpEr-x"),
     ]
-    for email, password in cases:
+    for number, (email, password) in enumerate(cases):
+        control = f"control{number}@example.com"
+        response = await accounts.register(client, control, password)
+        expect.status(response, 201, f"POST /register for {control} with password {password!r} (meets every rule)")
         response = await accounts.register(client, email, password)
         expect.error(response, 422,
                      f"POST /register for {email} with password {password!r}, which contains the email's local part "

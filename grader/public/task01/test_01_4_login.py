@@ -1,38 +1,101 @@
-"""01.4 Log in."""
+"""01.4 Log in.
 
-import jwt
+Accounts are registered with your registration (exercise 01.1), so that your password hash
+is the one login checks, and activated straight in the database. Every test first logs in
+with the right password."""
+
+from datetime import timedelta
+
 import pytest
 
-from grader.testkit import accounts, expect
+from grader.testkit import accounts, expect, tokens
+from shared.models.user import LOCKOUT_MINUTES
 
 pytestmark = pytest.mark.exercise("01.4")
+
+WRONG = "Wrong-Password-1"
+
+
+async def _logs_in(client, email: str = "ada@example.com", password: str = accounts.PASSWORD) -> dict:
+    response = await accounts.login(client, email, password)
+    return expect.status(response, 200, f"POST /login as {email} with the right password for an active account")
 
 
 async def test_an_active_account_logs_in_and_gets_a_signed_token(client, settings):
     body = await accounts.active_account(client, "ada@example.com")
-    response = await accounts.login(client, "ada@example.com")
-    token = expect.status(response, 200, "POST /login with the right password for an active account")
-    expect.equal(token["token_type"], "bearer", "token_type in the login response")
-    try:
-        claims = jwt.decode(token["access_token"], settings.jwt_secret, algorithms=["HS256"])
-    except jwt.InvalidTokenError as exc:
-        raise AssertionError(f"the access token is not an HS256 JWT signed with settings.jwt_secret: {exc}") from None
+    token = await _logs_in(client)
+    expect.equal(token.get("token_type"), "bearer", "token_type in the login response")
+    claims = tokens.claims_of(token.get("access_token"), settings)
     expect.equal(claims.get("sub"), body["id"], "the token's 'sub' claim (the user's id)")
     expect.equal(claims.get("type"), "access", "the token's 'type' claim")
-
-
-async def test_a_wrong_password_and_an_unknown_email_get_the_same_answer(client):
-    await accounts.active_account(client, "ada@example.com")
-    wrong_password = expect.error(await accounts.login(client, "ada@example.com", "Wrong-Password-1"), 401,
-                                  "POST /login with a wrong password")
-    unknown_email = expect.error(await accounts.login(client, "nobody@example.com"), 401,
-                                 "POST /login with an email nobody registered")
-    expect.equal(unknown_email, wrong_password,
-                 "the error for an unknown email must be identical to the one for a wrong password "
-                 "(otherwise the answer reveals which emails have accounts)")
+    expect.equal(claims.get("role"), "consumer", "the token's 'role' claim for a consumer")
 
 
 async def test_a_pending_account_cannot_log_in_yet(client):
+    await accounts.active_account(client, "grace@example.com")
+    await _logs_in(client, "grace@example.com")
     await accounts.registered(client, "ada@example.com")
     response = await accounts.login(client, "ada@example.com")
-    expect.error(response, 403, "POST /login with the right password before the email is verified")
+    expect.error(response, 403, "POST /login with the right password for an account whose email is not verified yet")
+
+
+@pytest.mark.weight(5)
+@pytest.mark.must("no account enumeration at login")
+async def test_a_wrong_password_an_unknown_email_and_a_deleted_account_get_the_same_answer(client):
+    await accounts.active_account(client, "ada@example.com")
+    await accounts.active_account(client, "grace@example.com")
+    await _logs_in(client, "ada@example.com")
+    await _logs_in(client, "grace@example.com")
+    await accounts.soft_delete("grace@example.com")
+    answers = {
+        "a wrong password for ada@example.com": await accounts.login(client, "ada@example.com", WRONG),
+        "an email nobody registered": await accounts.login(client, "nobody@example.com"),
+        "the right password of the soft-deleted grace@example.com": await accounts.login(client, "grace@example.com"),
+    }
+    errors = {case: expect.error(response, 401, f"POST /login with {case}", code="authentication_failed")
+              for case, response in answers.items()}
+    (first_case, first), *others = errors.items()
+    for case, error in others:
+        expect.equal(error, first, f"the error for {case} compared with the one for {first_case} (identical "
+                                   "answers, or they reveal which emails have accounts)")
+
+
+@pytest.mark.weight(5)
+@pytest.mark.must("five failures lock the account for 30 minutes")
+async def test_five_failures_in_a_row_lock_the_account_for_30_minutes(client):
+    await accounts.active_account(client, "ada@example.com")
+    await _logs_in(client)
+    for attempt in range(1, 5):
+        expect.error(await accounts.login(client, "ada@example.com", WRONG), 401,
+                     f"POST /login with a wrong password (failure {attempt} in a row)", code="authentication_failed")
+    await _logs_in(client)  # four failures do not lock, and a success starts the count again
+    for attempt in range(1, 6):
+        expect.error(await accounts.login(client, "ada@example.com", WRONG), 401,
+                     f"POST /login with a wrong password after a success (failure {attempt} in a row; the fifth "
+                     "is still a 401)", code="authentication_failed")
+    expect.error(await accounts.login(client, "ada@example.com"), 403,
+                 "POST /login with the right password after 5 wrong ones in a row", code="account_locked")
+    user = await accounts.stored_user("ada@example.com")
+    expect.about_now(user.security.locked_until, "security.locked_until after the fifth wrong password in a row "
+                     "(LOCKOUT_MINUTES)", from_now=timedelta(minutes=LOCKOUT_MINUTES))
+    expect.error(await accounts.login(client, "ada@example.com", WRONG), 403,
+                 "POST /login with a wrong password while the account is locked", code="account_locked")
+
+
+@pytest.mark.weight(5)
+@pytest.mark.must("access tokens expire")
+async def test_the_access_token_expires_access_token_minutes_after_it_is_issued(client, settings):
+    await accounts.active_account(client, "ada@example.com")
+    body = await _logs_in(client)
+    expect.equal(body.get("expires_in"), settings.access_token_minutes * 60, "expires_in in the login response")
+    claims = tokens.claims_of(body.get("access_token"), settings, verify_exp=False)
+    iat, exp = claims.get("iat"), claims.get("exp")
+    expect.true(isinstance(iat, (int, float)) and isinstance(exp, (int, float)),
+                f"the access token needs numeric 'iat' and 'exp' claims (seconds since 1970; PyJWT turns datetimes "
+                f"into them), got iat={iat!r}, exp={exp!r}")
+    expect.about_now(iat, "the token's 'iat' claim (issued at)")
+    expect.about_now(exp, f"the token's 'exp' claim (settings.access_token_minutes is {settings.access_token_minutes})",
+                     from_now=timedelta(minutes=settings.access_token_minutes))
+    expect.true(abs((exp - iat) - settings.access_token_minutes * 60) <= 1,
+                f"exp - iat of the access token: expected {settings.access_token_minutes * 60} seconds "
+                f"(settings.access_token_minutes), got {exp - iat}")

@@ -1,32 +1,100 @@
-"""01.6 Password reset."""
+"""01.6 Password reset.
+
+The accounts are put straight into the database. To show that a reset really set the new
+password, some tests log in with it (your login of exercise 01.4)."""
+
+from datetime import timedelta
 
 import pytest
 
 from grader.testkit import accounts, expect
+from shared.models.auth import PasswordResetToken, hash_token
+from shared.timeutil import utc_now
 
 pytestmark = pytest.mark.exercise("01.6")
 
 NEW_PASSWORD = "Maple-Harbour-88"
+OTHER_PASSWORD = "Cedar-Lighthouse-29"
 
 
-async def test_the_answer_is_the_same_whether_or_not_the_account_exists(client, outbox):
-    await accounts.active_account(client, "ada@example.com")
-    known = await client.post("/request-password-reset", json={"email": "ada@example.com"})
-    unknown = await client.post("/request-password-reset", json={"email": "nobody@example.com"})
-    expect.status(known, 202, "POST /request-password-reset for an existing account")
-    expect.status(unknown, 202, "POST /request-password-reset for an email with no account")
-    expect.equal(unknown.json(), known.json(), "response body for an unknown email vs an existing one")
-    expect.true(outbox.last("reset", "ada@example.com") is not None,
-                "no reset email was sent to ada@example.com (self.mailer.send_password_reset)")
-    expect.true(outbox.last("reset", "nobody@example.com") is None, "a reset email was sent to an address with no account")
+async def _request(client, email: str):
+    response = await client.post("/request-password-reset", json={"email": email})
+    expect.status(response, 202, f"POST /request-password-reset for {email}")
+    return response
 
 
-async def test_the_mailed_token_sets_a_new_password(client, outbox):
-    await accounts.active_account(client, "ada@example.com")
-    await client.post("/request-password-reset", json={"email": "ada@example.com"})
-    mail = outbox.last("reset", "ada@example.com")
-    expect.true(mail is not None, "no reset email was sent to ada@example.com")
-    response = await client.post("/reset-password", json={"token": mail.token, "new_password": NEW_PASSWORD})
-    expect.status(response, 200, "POST /reset-password with the mailed token and a strong password")
-    expect.status(await accounts.login(client, "ada@example.com", NEW_PASSWORD), 200, "logging in with the new password")
-    expect.error(await accounts.login(client, "ada@example.com", accounts.PASSWORD), 401, "logging in with the old password")
+async def _reset(client, token: str, password: str):
+    return await client.post("/reset-password", json={"token": token, "new_password": password})
+
+
+async def _logs_in(client, password: str, why: str, email: str = "ada@example.com") -> None:
+    expect.status(await accounts.login(client, email, password), 200, f"POST /login as {email} with {why}")
+
+
+async def test_the_mailed_token_sets_a_new_password_and_the_old_one_stops_working(client, outbox):
+    await accounts.seed_user("ada@example.com", "Ada")
+    for password in (NEW_PASSWORD, OTHER_PASSWORD):
+        await _request(client, "ada@example.com")
+        token = accounts.mailed_token(outbox, "reset", "ada@example.com", "after POST /request-password-reset")
+        response = await _reset(client, token, password)
+        expect.status(response, 200, f"POST /reset-password with the mailed token and the new password {password!r}")
+        await _logs_in(client, password, f"the password {password!r} the reset set")
+    response = await accounts.login(client, "ada@example.com", NEW_PASSWORD)
+    expect.error(response, 401, f"POST /login with {NEW_PASSWORD!r}, the password before the second reset",
+                 code="authentication_failed")
+
+
+@pytest.mark.weight(5)
+@pytest.mark.must("a reset request does not reveal whether an account exists")
+async def test_a_reset_request_answers_the_same_whether_or_not_the_account_exists(client, outbox, db):
+    ada = await accounts.seed_user("ada@example.com", "Ada")
+    await accounts.seed_user("grace@example.com", "Grace", deleted=True)
+    known = await _request(client, "ada@example.com")
+    token = accounts.mailed_token(outbox, "reset", "ada@example.com", "after POST /request-password-reset")
+    for email, who in (("nobody@example.com", "an email with no account"),
+                       ("grace@example.com", "the email of a soft-deleted account")):
+        response = await _request(client, email)
+        expect.equal(response.json(), known.json(), f"POST /request-password-reset: the response body for {who} "
+                                                    "compared with the one for an existing account")
+    expect.equal(sorted({mail.to for mail in outbox.sent if mail.kind == "reset"}), ["ada@example.com"],
+                 "the addresses reset emails were sent to after requests for an existing account, an unknown email "
+                 "and a soft-deleted account")
+    documents = await db["password_reset_tokens"].find({}).to_list(None)
+    expect.equal([(doc.get("token_hash"), str(doc.get("user_id"))) for doc in documents], [(hash_token(token), str(ada.id))],
+                 "(token_hash, user_id) of the documents in 'password_reset_tokens' after requests for an existing "
+                 "account, an unknown email and a soft-deleted account (one token, the mailed one, for the existing "
+                 "account)")
+    expect.status(await _reset(client, token, NEW_PASSWORD), 200,
+                  "POST /reset-password with the token mailed to ada@example.com and a strong password")
+    expect.true((await accounts.stored(ada)).password_hash != ada.password_hash,
+                "after POST /reset-password with the token mailed to ada@example.com answered 200, her password_hash "
+                "is unchanged")
+
+
+@pytest.mark.weight(5)
+@pytest.mark.must("a reset token works once and only until it expires")
+async def test_a_reset_token_works_once_and_only_until_it_expires(client, outbox):
+    await accounts.seed_user("ada@example.com", "Ada")
+    grace = await accounts.seed_user("grace@example.com", "Grace")
+    await _request(client, "ada@example.com")
+    token = accounts.mailed_token(outbox, "reset", "ada@example.com", "after POST /request-password-reset")
+    await _request(client, "grace@example.com")
+    late = accounts.mailed_token(outbox, "reset", "grace@example.com", "after POST /request-password-reset")
+    record = await PasswordResetToken.find_one({"token_hash": hash_token(late)})
+    expect.true(record is not None, "no document in 'password_reset_tokens' has token_hash == "
+                                    "hash_token(<the token mailed to grace@example.com>)")
+    record.expires_at = utc_now() - timedelta(minutes=1)
+    await record.save()
+
+    expect.status(await _reset(client, token, NEW_PASSWORD), 200,
+                  "POST /reset-password with the token mailed to ada@example.com, the first time")
+    await _logs_in(client, NEW_PASSWORD, "the password set by the first reset")
+    again = await _reset(client, token, OTHER_PASSWORD)
+    expect.error(again, 400, "POST /reset-password with the same token a second time", code="invalid_token")
+    await _logs_in(client, NEW_PASSWORD, "the password of the first reset, after the second was refused (it must "
+                                         "change nothing)")
+    expired = await _reset(client, late, OTHER_PASSWORD)
+    expect.error(expired, 400, "POST /reset-password with grace@example.com's token, whose expires_at was a minute ago",
+                 code="invalid_token")
+    expect.equal((await accounts.stored(grace)).password_hash, grace.password_hash,
+                 "grace@example.com's password_hash after her expired token was refused (it must not change)")

@@ -41,7 +41,8 @@ class AuthService:
         raise NotImplementedError("AuthService.hash_password")
 
     def verify_password(self, password: str, password_hash: str) -> bool:
-        """Exercise 01.1. True when ``password`` matches ``password_hash``."""
+        """Exercise 01.4 (login uses it). True when ``password`` matches ``password_hash``,
+        a hash made by ``hash_password``."""
         raise NotImplementedError("AuthService.verify_password")
 
     # -- access tokens -----------------------------------------------------------------

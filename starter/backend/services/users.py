@@ -1,11 +1,13 @@
 """Reading and maintaining user accounts.
 
 TASK 01 - you implement every method below. Read tasks/01-user.md first.
-Useful: shared.models.user.User, shared.errors.NotFoundError, shared.events.EventType,
+Useful: shared.models.user.User, shared.errors (NotFoundError, AuthorizationError),
+shared.identity.Actor (``actor.is_user(id)``, ``actor.is_admin``), shared.events.EventType,
 shared.timeutil.utc_now, beanie.PydanticObjectId.
 """
 
 from backend.events import EventPublisher
+from shared.identity import Actor
 from shared.models.user import User
 
 MAX_PAGE_SIZE = 100
@@ -28,19 +30,23 @@ class UserService:
 
     async def update_user(
         self,
+        actor: Actor,
         user_id: str,
         display_name: str | None = None,
         phone: str | None = None,
         bio: str | None = None,
         avatar: str | None = None,
     ) -> User:
-        """Exercise 01.8. Change only the fields that are given (not None), refresh
-        ``updated_at``, save, emit ``user.updated`` with ``user.event_data()`` and return the
-        user. A missing or deleted user raises ``NotFoundError``."""
+        """Exercise 01.8. ``actor`` (who is calling) may update only themself, unless their
+        role is admin; anyone else raises ``AuthorizationError``. A missing or deleted user
+        raises ``NotFoundError`` (checked first: users are public, so a 404 reveals nothing).
+        Change only the fields that are given (not None), refresh ``updated_at``, save, emit
+        ``user.updated`` with ``user.event_data()`` and return the user."""
         raise NotImplementedError("UserService.update_user")
 
-    async def delete_user(self, user_id: str) -> None:
-        """Exercise 01.8. Soft-delete: set ``deleted_at`` (the document stays), then emit
-        ``user.deleted`` whose data is only ``{"id": <user id>}``. A missing or already
-        deleted user raises ``NotFoundError``."""
+    async def delete_user(self, actor: Actor, user_id: str) -> None:
+        """Exercise 01.8. The same rule as ``update_user`` for who may do it (themself or an
+        admin; else ``AuthorizationError``; a missing or already deleted user raises
+        ``NotFoundError``). Soft-delete: set ``deleted_at`` (the document stays), then emit
+        ``user.deleted`` whose data is only ``{"id": <user id>}``."""
         raise NotImplementedError("UserService.delete_user")

@@ -1,0 +1,91 @@
+"""Degenerate versions of a task's solution, for scoring rule 4 (grader/scoring.py): one
+learner method at a time replaced by "raise the error its docstring names first" or by
+"return None" (which is also what a method that does nothing returns), and, as the
+yardstick, by the stub's ``raise NotImplementedError``.
+
+The method -> exercise mapping comes from the starter's docstrings ("Exercise 01.4. ...").
+"""
+
+import ast
+import inspect
+import re
+import shutil
+import tempfile
+from dataclasses import dataclass
+from pathlib import Path
+
+from grader import KIT_ROOT
+from grader.manifest import Course, Task
+
+EXERCISE_IN_DOCSTRING = re.compile(r"Exercise\s+([A-Za-z]*\d+\.\d+)")
+ERRORS_ALIAS = "_kit_errors"
+STUB = "the stub"  # the yardstick: what the exercise earns with only this method unwritten
+
+
+@dataclass(frozen=True)
+class Degenerate:
+    file: str  # the learner file, relative to starter/
+    method: str  # Class.method
+    exercise: str
+    body: str  # what replaced the method's body, e.g. "raise ValidationError" or "return None"
+    source: str  # the whole degenerate file
+
+
+def _error_names() -> list[str]:
+    from shared import errors
+
+    return [name for name, value in vars(errors).items()
+            if inspect.isclass(value) and issubclass(value, errors.AppError)]
+
+
+def _stub_methods(starter_text: str) -> dict[str, tuple[str, str]]:
+    """Class.method -> (exercise id, first error its docstring names) for a starter file."""
+    known = _error_names()
+    found = {}
+    for cls in [n for n in ast.parse(starter_text).body if isinstance(n, ast.ClassDef)]:
+        for node in cls.body:
+            if not isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef)) or node.name.startswith("_"):
+                continue
+            doc = ast.get_docstring(node) or ""
+            exercise = EXERCISE_IN_DOCSTRING.search(doc)
+            if not exercise:
+                continue
+            named = sorted((doc.find(f"``{n}``"), n) for n in known if f"``{n}``" in doc)
+            found[f"{cls.name}.{node.name}"] = (exercise.group(1), named[0][1] if named else "AppError")
+    return found
+
+
+def _replace_body(solution_text: str, method: str, statement: str) -> str:
+    tree = ast.parse(solution_text)
+    class_name, name = method.split(".")
+    for cls in [n for n in tree.body if isinstance(n, ast.ClassDef) and n.name == class_name]:
+        for node in cls.body:
+            if isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef)) and node.name == name:
+                node.body = ast.parse(statement).body
+                tree.body.insert(0, ast.parse(f"import shared.errors as {ERRORS_ALIAS}").body[0])
+                return ast.unparse(tree) + "\n"
+    raise LookupError(f"{method} is not in the solution")
+
+
+def versions(task: Task, course: Course, kit_root: Path = KIT_ROOT) -> list[Degenerate]:
+    out = []
+    for rel in task.files:
+        starter = (kit_root / course.starter / rel).read_text(encoding="utf-8")
+        solution = (kit_root / course.solutions / rel).read_text(encoding="utf-8")
+        for method, (exercise, error) in _stub_methods(starter).items():
+            for body, statement in ((STUB, "raise NotImplementedError"),
+                                    (f"raise {error}", f"raise {ERRORS_ALIAS}.{error}('degenerate')"),
+                                    ("return None", "return None")):
+                out.append(Degenerate(rel, method, exercise, body, _replace_body(solution, method, statement)))
+    return out
+
+
+def write_tree(degenerate: Degenerate, task: Task, course: Course, kit_root: Path = KIT_ROOT) -> Path:
+    """A learner folder (laid out like starter/): the solutions, with one degenerate file."""
+    root = Path(tempfile.mkdtemp(prefix="degenerate-"))
+    for rel in task.files:
+        target = root / rel
+        target.parent.mkdir(parents=True, exist_ok=True)
+        shutil.copyfile(kit_root / course.solutions / rel, target)
+    (root / degenerate.file).write_text(degenerate.source, encoding="utf-8")
+    return root
