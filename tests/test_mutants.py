@@ -227,6 +227,8 @@ def test_misuse_exits_2():
     assert no_files.exit_code == 2 and "has no learner files" in no_files.output
     nothing = runner.invoke(cli.app, ["mutants", "01", "--function", "no_such_function"])
     assert nothing.exit_code == 2 and "no mutants" in nothing.output
+    services = runner.invoke(cli.app, ["mutants", "01", "--stack", "services"])
+    assert services.exit_code == 2 and "--stack must be embedded or local" in services.output
 
 
 def test_a_real_run_on_task_01(course):
