@@ -28,7 +28,7 @@ def invoke(*args):
 def test_an_unknown_task_is_a_one_line_error():
     result = invoke("42")
     assert result.exit_code == 2
-    assert "There is no task '42'. Valid tasks: 00 (setup), 01 (user)." in result.output
+    assert "There is no task '42'. Valid tasks: 00 (setup), 01 (user), 02 (supplier), 03 (community)." in result.output
 
 
 def test_a_missing_impl_path_is_a_one_line_error(tmp_path):

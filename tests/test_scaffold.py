@@ -30,25 +30,25 @@ def snapshot(root):
 
 def test_a_new_task_passes_every_check_and_a_second_run_is_refused(kit):
     before = (kit / "course.toml").read_text()
-    written = scaffold.new_task(kit, "02", "supplier", "Supplier accounts")
+    written = scaffold.new_task(kit, "04", "product", "Products")
     assert {p.relative_to(kit).as_posix() for p in written} == {
-        "course.toml", "tasks/02-supplier.md",
-        "starter/backend/services/supplier.py", "solutions/backend/services/supplier.py",
-        "grader/public/task02/test_02_1_supplier.py", "grader/public/task02/test_02_2_supplier.py",
-        "grader/hidden/task02/test_02_1_supplier_hidden.py", "grader/hidden/task02/test_02_2_supplier_hidden.py",
+        "course.toml", "tasks/04-product.md",
+        "starter/backend/services/product.py", "solutions/backend/services/product.py",
+        "grader/public/task04/test_04_1_product.py", "grader/public/task04/test_04_2_product.py",
+        "grader/hidden/task04/test_04_1_product_hidden.py", "grader/hidden/task04/test_04_2_product_hidden.py",
     }
     after = (kit / "course.toml").read_text()
     assert after.startswith(before)  # appended as text: the comments stay
     assert "doc =" not in after[len(before):] and "anchor =" not in after[len(before):]
     course = manifest.load(kit / "course.toml")
-    task = course.find("2")
-    assert (task.slug, task.title, task.files) == ("supplier", "Supplier accounts", ("backend/services/supplier.py",))
-    assert [e.id for e in task.exercises] == ["02.1", "02.2"] and task.possible == 100
+    task = course.find("4")
+    assert (task.slug, task.title, task.files) == ("product", "Products", ("backend/services/product.py",))
+    assert [e.id for e in task.exercises] == ["04.1", "04.2"] and task.possible == 100
     assert consistency.check_all(course, kit) == []
 
     unchanged = snapshot(kit)
-    with pytest.raises(scaffold.ScaffoldError, match="task 02 \\(supplier\\) already exists"):
-        scaffold.new_task(kit, "02", "supplier", "Supplier accounts")
+    with pytest.raises(scaffold.ScaffoldError, match="task 04 \\(product\\) already exists"):
+        scaffold.new_task(kit, "04", "product", "Products")
     assert snapshot(kit) == unchanged
 
 
@@ -69,13 +69,13 @@ def test_the_stubs_and_tests_say_what_to_write(kit):
 
 
 @pytest.mark.parametrize("args, says", [
-    (("1", "supplier", "S"), "task 01 \\(user\\) already exists"),
-    (("02", "user", "S"), "the slug 'user' is already task 01's"),
-    (("0/2", "supplier", "S"), "use letters and digits only"),
-    (("02", "Supplier", "S"), "slug 'Supplier'"),
-    (("02", "supplier", ""), "the title must be one line"),
-    (("02", "supplier", 'Ends with """'), "without backslashes or"),
-    (("02", "supplier", "S", 0), "--exercises must be between 1 and 20"),
+    (("1", "product", "S"), "task 01 \\(user\\) already exists"),
+    (("04", "user", "S"), "the slug 'user' is already task 01's"),
+    (("0/2", "product", "S"), "use letters and digits only"),
+    (("04", "Product", "S"), "slug 'Product'"),
+    (("04", "product", ""), "the title must be one line"),
+    (("04", "product", 'Ends with """'), "without backslashes or"),
+    (("04", "product", "S", 0), "--exercises must be between 1 and 20"),
 ])
 def test_clashes_and_bad_names_are_refused_before_anything_is_written(kit, args, says):
     unchanged = snapshot(kit)
@@ -85,21 +85,21 @@ def test_clashes_and_bad_names_are_refused_before_anything_is_written(kit, args,
 
 
 def test_an_existing_target_file_is_refused(kit):
-    (kit / "grader/public/task02").mkdir()
-    (kit / "grader/public/task02/test_02_2_supplier.py").write_text("# someone's work\n")
+    (kit / "grader/public/task04").mkdir()
+    (kit / "grader/public/task04/test_04_2_product.py").write_text("# someone's work\n")
     unchanged = snapshot(kit)
-    with pytest.raises(scaffold.ScaffoldError, match="test_02_2_supplier.py already exists; nothing was written"):
-        scaffold.new_task(kit, "02", "supplier", "Supplier accounts")
+    with pytest.raises(scaffold.ScaffoldError, match="test_04_2_product.py already exists; nothing was written"):
+        scaffold.new_task(kit, "04", "product", "Products")
     assert snapshot(kit) == unchanged
 
 
 def test_the_command_writes_and_then_refuses_in_one_line(kit, monkeypatch):
     monkeypatch.setattr(grader, "KIT_ROOT", kit)
     runner = CliRunner()
-    result = runner.invoke(cli.app, ["new-task", "02", "supplier", "Supplier accounts", "--exercises", "1"])
+    result = runner.invoke(cli.app, ["new-task", "04", "product", "Products", "--exercises", "1"])
     assert result.exit_code == 0, result.output
-    assert "wrote tasks/02-supplier.md" in result.output
-    assert [e.id for e in manifest.load(kit / "course.toml").find("02").exercises] == ["02.1"]
-    again = runner.invoke(cli.app, ["new-task", "02", "supplier", "Supplier accounts"])
+    assert "wrote tasks/04-product.md" in result.output
+    assert [e.id for e in manifest.load(kit / "course.toml").find("04").exercises] == ["04.1"]
+    again = runner.invoke(cli.app, ["new-task", "04", "product", "Products"])
     assert again.exit_code == 2
-    assert again.output.strip().splitlines() == ["grade: task 02 (supplier) already exists in " + str(kit / "course.toml") + "."]
+    assert again.output.strip().splitlines() == ["grade: task 04 (product) already exists in " + str(kit / "course.toml") + "."]

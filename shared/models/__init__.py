@@ -1,8 +1,12 @@
 """MongoDB document models (Beanie). ``ALL_DOCUMENTS`` is what the backend registers at start-up."""
 
 from shared.models.auth import EmailVerificationToken, PasswordResetToken
+from shared.models.community import Community, JoinRequest, ModerationLogEntry
+from shared.models.supplier import Supplier, SupplierEmailToken, SupplierRefreshToken
 from shared.models.user import User
 
-ALL_DOCUMENTS = [User, EmailVerificationToken, PasswordResetToken]
+ALL_DOCUMENTS = [User, EmailVerificationToken, PasswordResetToken, Supplier, SupplierEmailToken, SupplierRefreshToken,
+                 Community, JoinRequest, ModerationLogEntry]
 
-__all__ = ["ALL_DOCUMENTS", "User", "EmailVerificationToken", "PasswordResetToken"]
+__all__ = ["ALL_DOCUMENTS", "User", "EmailVerificationToken", "PasswordResetToken", "Supplier",
+           "SupplierEmailToken", "SupplierRefreshToken", "Community", "JoinRequest", "ModerationLogEntry"]

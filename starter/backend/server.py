@@ -21,7 +21,7 @@ from backend.config import Settings
 from backend import diagnostics
 from backend.events import CollectionPublisher, EventPublisher, LoggingPublisher
 from backend.mailer import CollectionMailer, LogMailer, Mailer
-from backend.routes import auth, users
+from backend.routes import auth, communities, suppliers, users
 from shared.errors import AppError
 from shared.models import ALL_DOCUMENTS
 
@@ -73,6 +73,8 @@ def create_app(
     diagnostics.preload([m for m in settings.preload_modules.split(",") if m], settings.import_seconds)
     app.include_router(auth.router)
     app.include_router(users.router)
+    app.include_router(suppliers.router)
+    app.include_router(communities.router)
 
     @app.get("/", tags=["Status"])
     async def root() -> dict:

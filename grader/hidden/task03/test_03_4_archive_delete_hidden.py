@@ -1,0 +1,54 @@
+"""03.4 Archive, unarchive and delete (hidden tests)."""
+
+import pytest
+
+from grader.testkit import accounts, communities, expect, tokens
+
+pytestmark = pytest.mark.exercise("03.4")
+
+
+async def test_disallowed_transitions_are_state_conflicts(client, settings):
+    lea = await accounts.seed_user("lea@example.com", "Lea", role="leader")
+    club = await communities.seed_community(lea, "Garden Club")
+    suspended = await communities.seed_community(lea, "Paused", status="suspended")
+    headers = tokens.as_user(lea, settings)
+    expect.error(await client.post(f"/communities/{club.id}/unarchive", headers=headers), 409,
+                 "POST /unarchive of an active community", code="state_conflict")
+    expect.status(await client.post(f"/communities/{club.id}/archive", headers=headers), 200, "POST /archive")
+    expect.error(await client.post(f"/communities/{club.id}/archive", headers=headers), 409,
+                 "POST /archive of an archived community", code="state_conflict")
+    expect.error(await client.post(f"/communities/{suspended.id}/archive", headers=headers), 409,
+                 "POST /archive of a suspended community", code="state_conflict")
+    expect.error(await client.post(f"/communities/{suspended.id}/unarchive", headers=headers), 409,
+                 "POST /unarchive of a suspended community", code="state_conflict")
+    expect.equal((await communities.stored(suspended)).status.value, "suspended", "status of the suspended community")
+
+
+async def test_archive_and_unarchive_emit_events_and_log_who_did_it(client, events, settings):
+    lea = await accounts.seed_user("lea@example.com", "Lea", role="leader")
+    root = await accounts.seed_user("root@example.com", "Root", role="admin")
+    club = await communities.seed_community(lea, "Garden Club")
+    expect.status(await client.post(f"/communities/{club.id}/archive", headers=tokens.as_user(lea, settings)), 200,
+                  "POST /archive by the owner")
+    expect.status(await client.post(f"/communities/{club.id}/unarchive", headers=tokens.as_user(root, settings)), 200,
+                  "POST /unarchive by an admin")
+    got = [(e["event_type"], e["entity_id"], e["data"].get("status")) for e in events.events
+           if e["event_type"].startswith("community.")]
+    expect.equal(got, [("community.archived", str(club.id), "archived"), ("community.unarchived", str(club.id), "active")],
+                 "(event_type, entity_id, data.status) of the community events")
+    entries = await communities.log_entries(club)
+    expect.equal([(e.action.value, e.actor_id) for e in entries], [("archived", str(lea.id)), ("unarchived", str(root.id))],
+                 "(action, actor_id) of the moderation-log entries")
+
+
+async def test_a_deleted_community_is_gone_but_keeps_its_slug(client, settings):
+    lea = await accounts.seed_user("lea@example.com", "Lea", role="leader")
+    club = await communities.seed_community(lea, "Garden Club")
+    expect.status(await client.delete(f"/communities/{club.id}", headers=tokens.as_user(lea, settings)), 204,
+                  "DELETE /communities/{id} by the owner")
+    stored = await communities.stored(club)
+    expect.equal(stored.slug, "garden-club", "slug of the deleted community (it stays taken)")
+    expect.about_now(stored.updated_at, "updated_at after the delete")
+    for path in (f"/communities/{club.id}/archive", f"/communities/{club.id}/unarchive"):
+        expect.error(await client.post(path, headers=tokens.as_user(lea, settings)), 404, f"POST {path} after the "
+                     "delete", code="not_found")

@@ -1,0 +1,115 @@
+"""03.5 Join and leave (hidden tests)."""
+
+import asyncio
+
+import pytest
+from bson import ObjectId
+
+from grader.testkit import accounts, communities, expect, tokens
+
+pytestmark = pytest.mark.exercise("03.5")
+
+
+async def _setup():
+    lea = await accounts.seed_user("lea@example.com", "Lea", role="leader")
+    ada = await accounts.seed_user("ada@example.com", "Ada")
+    return lea, ada
+
+
+async def test_joining_twice_is_a_duplicate(client, settings):
+    lea, ada = await _setup()
+    club = await communities.seed_community(lea, "Garden Club")
+    headers = tokens.as_user(ada, settings)
+    expect.status(await client.post(f"/communities/{club.id}/join", headers=headers), 200, "POST /join")
+    expect.error(await client.post(f"/communities/{club.id}/join", headers=headers), 409, "POST /join again",
+                 code="duplicate")
+    expect.equal((await communities.stored(club)).member_count, 2, "member_count after joining twice")
+
+
+async def test_a_private_or_archived_community_cannot_be_joined_directly(client, settings):
+    lea, ada = await _setup()
+    headers = tokens.as_user(ada, settings)
+    club = await communities.seed_community(lea, "Open")
+    expect.status(await client.post(f"/communities/{club.id}/join", headers=headers), 200, "POST /join of a public one")
+    for name, options in (("Secret", {"visibility": "private"}), ("Old", {"status": "archived"})):
+        other = await communities.seed_community(lea, name, **options)
+        expect.error(await client.post(f"/communities/{other.id}/join", headers=headers), 409,
+                     f"POST /join of a {'private' if name == 'Secret' else 'archived'} community", code="state_conflict")
+        expect.equal((await communities.stored(other)).member_ids, [str(lea.id)], f"member_ids of {name}")
+
+
+async def test_a_non_member_has_nothing_to_leave(client, settings):
+    lea, ada = await _setup()
+    bob = await accounts.seed_user("bob@example.com", "Bob")
+    club = await communities.seed_community(lea, "Garden Club", members=[bob])
+    expect.status(await client.post(f"/communities/{club.id}/leave", headers=tokens.as_user(bob, settings)), 200,
+                  "POST /leave by a member")
+    expect.error(await client.post(f"/communities/{club.id}/leave", headers=tokens.as_user(ada, settings)), 409,
+                 "POST /leave by a non-member", code="state_conflict")
+    expect.equal((await communities.stored(club)).member_count, 1, "member_count after a non-member's leave")
+
+
+async def test_a_moderator_who_leaves_stops_moderating(client, settings):
+    lea, ada = await _setup()
+    club = await communities.seed_community(lea, "Garden Club", moderators=[ada])
+    expect.status(await client.post(f"/communities/{club.id}/leave", headers=tokens.as_user(ada, settings)), 200,
+                  "POST /leave by a moderator")
+    stored = await communities.stored(club)
+    expect.equal((stored.moderator_ids, stored.member_ids), ([], [str(lea.id)]), "(moderator_ids, member_ids) afterwards")
+
+
+async def test_missing_and_deleted_communities_are_not_found(client, settings):
+    lea, ada = await _setup()
+    headers = tokens.as_user(ada, settings)
+    live = await communities.seed_community(lea, "Live")
+    expect.status(await client.post(f"/communities/{live.id}/join", headers=headers), 200, "POST /join")
+    gone = await communities.seed_community(lea, "Gone", deleted=True, members=[ada])
+    for path in (f"/communities/{gone.id}/join", f"/communities/{gone.id}/leave", f"/communities/{ObjectId()}/join",
+                 "/communities/abc/join"):
+        expect.error(await client.post(path, headers=headers), 404, f"POST {path}", code="not_found")
+
+
+async def test_the_last_place_is_taken_and_then_the_community_is_full(client, settings):
+    lea, ada = await _setup()
+    bob = await accounts.seed_user("bob@example.com", "Bob")
+    club = await communities.seed_community(lea, "Small", max_members=2)
+    expect.status(await client.post(f"/communities/{club.id}/join", headers=tokens.as_user(ada, settings)), 200,
+                  "POST /join taking the last place")
+    expect.error(await client.post(f"/communities/{club.id}/join", headers=tokens.as_user(bob, settings)), 409,
+                 "POST /join of a full community", code="state_conflict")
+    expect.status(await client.post(f"/communities/{club.id}/leave", headers=tokens.as_user(ada, settings)), 200,
+                  "POST /leave")
+    expect.status(await client.post(f"/communities/{club.id}/join", headers=tokens.as_user(bob, settings)), 200,
+                  "POST /join after a place became free")
+
+
+async def test_a_non_member_cannot_leave_a_private_community_they_cannot_see(client, settings):
+    lea, ada = await _setup()
+    bob = await accounts.seed_user("bob@example.com", "Bob")
+    club = await communities.seed_community(lea, "Secret", visibility="private", members=[bob])
+    expect.status(await client.post(f"/communities/{club.id}/leave", headers=tokens.as_user(bob, settings)), 200,
+                  "POST /leave of a private community by a member")
+    expect.error(await client.post(f"/communities/{club.id}/leave", headers=tokens.as_user(ada, settings)), 404,
+                 "POST /leave of a private community by a non-member", code="not_found")
+
+
+async def test_concurrent_leaves_keep_the_count_right(client, events, settings):
+    lea, _ = await _setup()
+    fans = [await accounts.seed_user(f"fan{i}@example.com") for i in range(5)]
+    club = await communities.seed_community(lea, "Garden Club", members=fans)
+    responses = await asyncio.gather(*[client.post(f"/communities/{club.id}/leave", headers=tokens.as_user(f, settings))
+                                       for f in fans[:4]])
+    expect.equal([r.status_code for r in responses], [200] * 4, "statuses of 4 members leaving at once")
+    stored = await communities.stored(club)
+    expect.equal((stored.member_count, sorted(stored.member_ids)), (2, sorted([str(lea.id), str(fans[4].id)])),
+                 "(member_count, member_ids) after 4 concurrent leaves from 6 members")
+    expect.equal(sorted(e["data"]["member_count"] for e in events.of_type("community.member_left")), [2, 3, 4, 5],
+                 "member_count in the 4 member_left events (each the count right after that leave)")
+
+
+async def test_a_suspended_community_can_still_be_left(client, settings):
+    lea, ada = await _setup()
+    club = await communities.seed_community(lea, "Paused", status="suspended", members=[ada])
+    expect.status(await client.post(f"/communities/{club.id}/leave", headers=tokens.as_user(ada, settings)), 200,
+                  "POST /leave of a suspended community by a member")
+    expect.equal((await communities.stored(club)).member_count, 1, "member_count afterwards")

@@ -1,0 +1,89 @@
+"""03.7 Moderation (hidden tests)."""
+
+import pytest
+
+from grader.testkit import accounts, communities, expect, tokens
+
+pytestmark = pytest.mark.exercise("03.7")
+
+
+async def _people():
+    lea = await accounts.seed_user("lea@example.com", "Lea", role="leader")
+    root = await accounts.seed_user("root@example.com", "Root", role="admin")
+    return lea, root
+
+
+async def test_who_may_read_the_moderation_log(client, settings):
+    lea, root = await _people()
+    mod = await accounts.seed_user("mod@example.com", "Mod")
+    ada = await accounts.seed_user("ada@example.com", "Ada")
+    bob = await accounts.seed_user("bob@example.com", "Bob")
+    club = await communities.seed_community(lea, "Secret", visibility="private", moderators=[mod], members=[ada])
+    path = f"/communities/{club.id}/moderation-log"
+    for user, who in ((lea, "the owner"), (mod, "a moderator"), (root, "an admin")):
+        expect.status(await client.get(path, headers=tokens.as_user(user, settings)), 200, f"GET {path} by {who}")
+    expect.error(await client.get(path, headers=tokens.as_user(ada, settings)), 403, f"GET {path} by a plain member",
+                 code="forbidden")
+    expect.error(await client.get(path, headers=tokens.as_user(bob, settings)), 404, f"GET {path} of a private "
+                 "community by a non-member", code="not_found")
+
+
+async def test_suspend_and_reinstate_emit_their_events(client, events, settings):
+    lea, root = await _people()
+    club = await communities.seed_community(lea, "Garden Club")
+    headers = tokens.as_user(root, settings)
+    expect.status(await client.post(f"/communities/{club.id}/suspend", json={"reason": "Spam"}, headers=headers), 200,
+                  "suspend")
+    expect.status(await client.post(f"/communities/{club.id}/reinstate", headers=headers), 200, "reinstate")
+    got = [(e["event_type"], e["entity_id"], e["data"].get("status")) for e in events.events
+           if e["event_type"].startswith("community.")]
+    expect.equal(got, [("community.suspended", str(club.id), "suspended"),
+                       ("community.reinstated", str(club.id), "active")], "(event_type, entity_id, data.status)")
+
+
+async def test_suspending_ends_featuring(client, settings):
+    lea, root = await _people()
+    club = await communities.seed_community(lea, "Garden Club", featured=True)
+    body = expect.status(await client.post(f"/communities/{club.id}/suspend", json={"reason": "Spam"},
+                                           headers=tokens.as_user(root, settings)), 200, "suspend a featured community")
+    expect.equal(body.get("featured"), False, "featured after suspending")
+    expect.equal((await communities.stored(club)).featured, False, "featured stored after suspending")
+
+
+async def test_the_log_records_the_reason_and_when(client, settings):
+    lea, root = await _people()
+    club = await communities.seed_community(lea, "Garden Club")
+    headers = tokens.as_user(root, settings)
+    expect.status(await client.post(f"/communities/{club.id}/feature", headers=headers), 200, "feature")
+    expect.status(await client.post(f"/communities/{club.id}/suspend", json={"reason": "Off topic"}, headers=headers),
+                  200, "suspend")
+    entries = await communities.log_entries(club)
+    expect.equal([(e.action.value, e.actor_id, e.reason) for e in entries],
+                 [("featured", str(root.id), None), ("suspended", str(root.id), "Off topic")],
+                 "(action, actor_id, reason) stored in the moderation log, oldest first")
+    expect.about_now(entries[0].created_at if entries else None, "created_at of the first entry")
+
+
+async def test_suspend_and_reinstate_only_from_the_right_status(client, settings):
+    lea, root = await _people()
+    headers = tokens.as_user(root, settings)
+    club = await communities.seed_community(lea, "Garden Club")
+    expect.error(await client.post(f"/communities/{club.id}/reinstate", headers=headers), 409,
+                 "reinstate an active community", code="state_conflict")
+    expect.status(await client.post(f"/communities/{club.id}/suspend", json={"reason": "x"}, headers=headers), 200,
+                  "suspend")
+    expect.error(await client.post(f"/communities/{club.id}/suspend", json={"reason": "x"}, headers=headers), 409,
+                 "suspend a suspended community", code="state_conflict")
+    old = await communities.seed_community(lea, "Old", status="archived")
+    expect.error(await client.post(f"/communities/{old.id}/suspend", json={"reason": "x"}, headers=headers), 409,
+                 "suspend an archived community", code="state_conflict")
+
+
+async def test_featuring_twice_is_a_state_conflict(client, settings):
+    lea, root = await _people()
+    club = await communities.seed_community(lea, "Garden Club")
+    headers = tokens.as_user(root, settings)
+    expect.status(await client.post(f"/communities/{club.id}/feature", headers=headers), 200, "feature")
+    expect.error(await client.post(f"/communities/{club.id}/feature", headers=headers), 409, "feature again",
+                 code="state_conflict")
+    expect.equal(len(await communities.log_entries(club)), 1, "log entries after one feature and a refused one")

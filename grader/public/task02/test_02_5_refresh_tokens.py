@@ -1,0 +1,57 @@
+"""02.5 Refresh tokens.
+
+Suppliers are registered with your registration (02.1), activated in the database and logged
+in with your login (02.4), which hands out the first refresh token."""
+
+from datetime import timedelta
+
+import pytest
+
+from grader.testkit import expect, tokens
+from grader.testkit import suppliers as sup
+from shared.models.auth import hash_token
+from shared.models.supplier import SupplierRefreshToken
+from shared.timeutil import utc_now
+
+pytestmark = pytest.mark.exercise("02.5")
+
+
+async def _first_pair(client, email: str = "sales@acme.example") -> dict:
+    await sup.active_supplier(client, email)
+    return await sup.logged_in(client, email)
+
+
+@pytest.mark.weight(2)
+async def test_a_refresh_token_buys_a_new_working_pair(client, settings):
+    body = await _first_pair(client)
+    response = await sup.refresh(client, body.get("refresh_token"))
+    pair = expect.status(response, 200, "POST /suppliers/refresh with the refresh token from POST /suppliers/login")
+    claims = tokens.claims_of(pair.get("access_token"), settings)
+    expect.equal((claims.get("role"), claims.get("type")), ("supplier", "access"),
+                 "(role, type) claims of the access token from POST /suppliers/refresh")
+    expect.true(isinstance(pair.get("refresh_token"), str) and pair.get("refresh_token") != body.get("refresh_token"),
+                "POST /suppliers/refresh must hand out a new refresh token (rotation), got "
+                f"{pair.get('refresh_token')!r}")
+    me = await client.get("/suppliers/me", headers=tokens.bearer(pair.get("access_token")))
+    expect.status(me, 200, "GET /suppliers/me with the access token from POST /suppliers/refresh")
+
+
+@pytest.mark.weight(5)
+@pytest.mark.must("a refresh token works once and only until it expires")
+async def test_a_refresh_token_works_once_and_only_until_it_expires(client):
+    first = await _first_pair(client, "sales@acme.example")
+    late = await _first_pair(client, "sales@globex.example")
+    record = await SupplierRefreshToken.find_one({"token_hash": hash_token(late.get("refresh_token"))})
+    expect.true(record is not None, "no document in 'supplier_refresh_tokens' has token_hash == "
+                                    "hash_token(<the refresh token of sales@globex.example's login>)")
+    record.expires_at = utc_now() - timedelta(minutes=1)
+    await record.save()
+
+    expect.status(await sup.refresh(client, first.get("refresh_token")), 200,
+                  "POST /suppliers/refresh with sales@acme.example's refresh token, the first time")
+    again = await sup.refresh(client, first.get("refresh_token"))
+    expect.error(again, 401, "POST /suppliers/refresh with the same refresh token a second time (rotation: a used one "
+                             "is refused)", code="authentication_failed")
+    expired = await sup.refresh(client, late.get("refresh_token"))
+    expect.error(expired, 401, "POST /suppliers/refresh with sales@globex.example's refresh token, whose expires_at "
+                               "was a minute ago", code="authentication_failed")

@@ -1,0 +1,70 @@
+"""03.3 Update with a version check. Communities are put straight into the database."""
+
+import asyncio
+
+import pytest
+
+from grader.testkit import accounts, communities, expect, tokens
+
+pytestmark = pytest.mark.exercise("03.3")
+
+
+async def test_update_changes_the_given_fields_and_the_version(client, settings):
+    lea = await accounts.seed_user("lea@example.com", "Lea", role="leader")
+    club = await communities.seed_community(lea, "Garden Club", tags=["roses"])
+    response = await client.patch(f"/communities/{club.id}", json={"version": 1, "description": "Seeds and soil."},
+                                  headers=tokens.as_user(lea, settings))
+    body = expect.status(response, 200, "PATCH /communities/{id} by the owner with version 1 and a description")
+    expect.equal((body.get("description"), body.get("tags"), body.get("name"), body.get("version")),
+                 ("Seeds and soil.", ["roses"], "Garden Club", 2), "(description, tags, name, version) after the update")
+    stored = await communities.stored(club)
+    expect.equal((stored.description, stored.version), ("Seeds and soil.", 2), "(description, version) stored")
+
+
+@pytest.mark.weight(5)
+@pytest.mark.must("a stale version changes nothing")
+async def test_a_stale_version_changes_nothing(client, events, settings):
+    lea = await accounts.seed_user("lea@example.com", "Lea", role="leader")
+    club = await communities.seed_community(lea, "Garden Club", version=3)
+    headers = tokens.as_user(lea, settings)
+    expect.status(await client.patch(f"/communities/{club.id}", json={"version": 3, "description": "First"},
+                                     headers=headers), 200, "PATCH /communities/{id} with the current version 3")
+    before = await communities.stored(club)
+    for version in (3, 2, 7):
+        response = await client.patch(f"/communities/{club.id}", json={"version": version, "description": "Late"},
+                                      headers=headers)
+        expect.error(response, 409, f"PATCH /communities/{{id}} with version {version} when the stored one is 4",
+                     code="version_conflict")
+    after = await communities.stored(club)
+    expect.equal((after.description, after.version, after.updated_at), (before.description, 4, before.updated_at),
+                 "(description, version, updated_at) after PATCH requests with stale versions (nothing may change)")
+    expect.equal(len(events.of_type("community.updated")), 1, "community.updated events after one accepted update")
+    results = await asyncio.gather(*[client.patch(f"/communities/{club.id}", json={"version": 4, "name": f"Club {i}"},
+                                                  headers=headers) for i in range(4)])
+    expect.equal(sorted(r.status_code for r in results), [200, 409, 409, 409],
+                 "statuses of 4 concurrent PATCH requests that all send version 4 (exactly one may win)")
+    expect.equal((await communities.stored(club)).version, 5, "version after one winning concurrent update")
+
+
+@pytest.mark.weight(5)
+@pytest.mark.must("only the owner, its moderators or an admin manage a community")
+async def test_only_the_owner_moderators_or_an_admin_update(client, settings):
+    lea = await accounts.seed_user("lea@example.com", "Lea", role="leader")
+    mod = await accounts.seed_user("mod@example.com", "Mod")
+    ada = await accounts.seed_user("ada@example.com", "Ada")
+    other = await accounts.seed_user("other@example.com", "Other", role="leader")
+    root = await accounts.seed_user("root@example.com", "Root", role="admin")
+    club = await communities.seed_community(lea, "Garden Club", moderators=[mod], members=[ada])
+    version = 1
+    for user, who in ((lea, "the owner"), (mod, "a moderator"), (root, "an admin")):
+        response = await client.patch(f"/communities/{club.id}", json={"version": version, "description": who},
+                                      headers=tokens.as_user(user, settings))
+        expect.status(response, 200, f"PATCH /communities/{{id}} by {who}")
+        version += 1
+    for user, who in ((ada, "a plain member"), (other, "another leader")):
+        response = await client.patch(f"/communities/{club.id}", json={"version": version, "description": "Mine now"},
+                                      headers=tokens.as_user(user, settings))
+        expect.error(response, 403, f"PATCH /communities/{{id}} by {who}", code="forbidden")
+    stored = await communities.stored(club)
+    expect.equal((stored.description, stored.version), ("an admin", version),
+                 "(description, version) after refused updates by a member and another leader")

@@ -1,0 +1,97 @@
+"""03.5 Join and leave. Communities are put straight into the database."""
+
+import asyncio
+
+import pytest
+
+from grader.testkit import accounts, communities, expect, tokens
+
+pytestmark = pytest.mark.exercise("03.5")
+
+
+@pytest.mark.weight(2)
+async def test_join_adds_the_member_and_counts_them(client, events, settings):
+    lea = await accounts.seed_user("lea@example.com", "Lea", role="leader")
+    ada = await accounts.seed_user("ada@example.com", "Ada")
+    club = await communities.seed_community(lea, "Garden Club")
+    body = expect.status(await client.post(f"/communities/{club.id}/join", headers=tokens.as_user(ada, settings)), 200,
+                         "POST /communities/{id}/join by a consumer")
+    expect.equal(body.get("member_count"), 2, "member_count in the response after one join")
+    stored = await communities.stored(club)
+    expect.equal((stored.member_count, sorted(stored.member_ids)), (2, sorted([str(lea.id), str(ada.id)])),
+                 "(member_count, member_ids) stored after one join")
+    joined = events.of_type("community.member_joined")
+    expect.equal([e["data"] for e in joined], [{"id": str(club.id), "user_id": str(ada.id), "member_count": 2}],
+                 "data of the community.member_joined events")
+
+
+@pytest.mark.weight(2)
+async def test_leave_removes_the_member(client, events, settings):
+    lea = await accounts.seed_user("lea@example.com", "Lea", role="leader")
+    ada = await accounts.seed_user("ada@example.com", "Ada")
+    club = await communities.seed_community(lea, "Garden Club", members=[ada])
+    body = expect.status(await client.post(f"/communities/{club.id}/leave", headers=tokens.as_user(ada, settings)), 200,
+                         "POST /communities/{id}/leave by a member")
+    expect.equal(body.get("member_count"), 1, "member_count in the response after leaving")
+    stored = await communities.stored(club)
+    expect.equal((stored.member_count, stored.member_ids), (1, [str(lea.id)]), "(member_count, member_ids) stored")
+    left = events.of_type("community.member_left")
+    expect.equal([e["data"] for e in left], [{"id": str(club.id), "user_id": str(ada.id), "member_count": 1}],
+                 "data of the community.member_left events")
+
+
+async def test_the_owner_cannot_leave(client, settings):
+    lea = await accounts.seed_user("lea@example.com", "Lea", role="leader")
+    ada = await accounts.seed_user("ada@example.com", "Ada")
+    club = await communities.seed_community(lea, "Garden Club", members=[ada])
+    expect.status(await client.post(f"/communities/{club.id}/leave", headers=tokens.as_user(ada, settings)), 200,
+                  "POST /communities/{id}/leave by a member")
+    response = await client.post(f"/communities/{club.id}/leave", headers=tokens.as_user(lea, settings))
+    expect.error(response, 409, "POST /communities/{id}/leave by the owner", code="state_conflict")
+    stored = await communities.stored(club)
+    expect.equal((stored.member_count, stored.member_ids), (1, [str(lea.id)]), "(member_count, member_ids) afterwards")
+
+
+async def test_join_is_refused_when_suspended_closed_or_full(client, settings):
+    lea = await accounts.seed_user("lea@example.com", "Lea", role="leader")
+    ada = await accounts.seed_user("ada@example.com", "Ada")
+    headers = tokens.as_user(ada, settings)
+    roomy = await communities.seed_community(lea, "Roomy", max_members=2)
+    expect.status(await client.post(f"/communities/{roomy.id}/join", headers=headers), 200,
+                  "POST /join of an active community with room for one more")
+    for name, options in (("Suspended", {"status": "suspended"}), ("Closed", {"accepting_members": False}),
+                          ("Full", {"max_members": 1})):
+        club = await communities.seed_community(lea, name, **options)
+        response = await client.post(f"/communities/{club.id}/join", headers=headers)
+        expect.error(response, 409, f"POST /join of a community that is {name.lower()}", code="state_conflict")
+        expect.equal((await communities.stored(club)).member_count, 1, f"member_count of the {name.lower()} community")
+
+
+@pytest.mark.weight(5)
+@pytest.mark.must("member counts stay right under concurrent joins")
+async def test_member_counts_stay_right_under_concurrent_joins(client, events, settings):
+    lea = await accounts.seed_user("lea@example.com", "Lea", role="leader")
+    fans = [await accounts.seed_user(f"fan{i}@example.com", f"Fan {i}") for i in range(6)]
+    club = await communities.seed_community(lea, "Garden Club")
+    responses = await asyncio.gather(*[client.post(f"/communities/{club.id}/join", headers=tokens.as_user(f, settings))
+                                       for f in fans])
+    expect.equal([r.status_code for r in responses], [200] * 6, "statuses of 6 users joining at the same time")
+    stored = await communities.stored(club)
+    expect.equal((stored.member_count, len(stored.member_ids), len(set(stored.member_ids))), (7, 7, 7),
+                 "(member_count, len(member_ids), distinct member_ids) after 6 concurrent joins to a community of 1")
+    ada = await accounts.seed_user("ada@example.com", "Ada")
+    responses = await asyncio.gather(*[client.post(f"/communities/{club.id}/join", headers=tokens.as_user(ada, settings))
+                                       for _ in range(4)])
+    expect.equal(sorted(r.status_code for r in responses), [200, 409, 409, 409],
+                 "statuses of one user joining 4 times at once (one join, three refusals)")
+    stored = await communities.stored(club)
+    expect.equal((stored.member_count, len(stored.member_ids)), (8, 8),
+                 "(member_count, len(member_ids)) after the same user joined 4 times at once")
+    capped = await communities.seed_community(lea, "Small Club", max_members=3)
+    responses = await asyncio.gather(*[client.post(f"/communities/{capped.id}/join",
+                                                   headers=tokens.as_user(f, settings)) for f in fans])
+    expect.equal(sorted(r.status_code for r in responses), [200, 200, 409, 409, 409, 409],
+                 "statuses of 6 concurrent joins to a community of 1 with max_members=3")
+    stored = await communities.stored(capped)
+    expect.equal((stored.member_count, len(stored.member_ids)), (3, 3), "(member_count, len(member_ids)) of the full one")
+    expect.equal(len(events.of_type("community.member_joined")), 9, "community.member_joined events after 9 joins")

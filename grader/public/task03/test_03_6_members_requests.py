@@ -1,0 +1,106 @@
+"""03.6 Members and join requests. Communities and requests are put straight into the database."""
+
+import pytest
+
+from grader.testkit import accounts, communities, expect, tokens
+
+pytestmark = pytest.mark.exercise("03.6")
+
+
+async def test_members_page_by_cursor_while_people_join(client):
+    lea = await accounts.seed_user("lea@example.com", "Lea", role="leader")
+    fans = [await accounts.seed_user(f"fan{i}@example.com") for i in range(4)]
+    club = await communities.seed_community(lea, "Garden Club", moderators=fans[:1], members=fans[1:])
+    first = expect.status(await client.get(f"/communities/{club.id}/members", params={"limit": 3}), 200,
+                          "GET /communities/{id}/members?limit=3 of a public community with 5 members")
+    expect.true(first.get("next_cursor"), f"members with limit=3 of 5 gave no next_cursor: {first}")
+    await communities.seed_join_request(club, lea)  # unrelated noise
+    second = expect.status(await client.get(f"/communities/{club.id}/members",
+                                            params={"limit": 3, "cursor": first["next_cursor"]}), 200,
+                           "GET /communities/{id}/members with the next cursor")
+    items = first.get("items", []) + second.get("items", [])
+    expected = sorted([(str(lea.id), "owner"), (str(fans[0].id), "moderator")] + [(str(f.id), "member") for f in fans[1:]])
+    expect.equal([(m.get("user_id"), m.get("role")) for m in items], expected,
+                 "(user_id, role) over both pages, ordered by user id")
+    expect.equal(second.get("next_cursor"), None, "next_cursor of the last page")
+
+
+async def test_a_request_is_listed_and_approved(client, events, settings):
+    lea = await accounts.seed_user("lea@example.com", "Lea", role="leader")
+    ada = await accounts.seed_user("ada@example.com", "Ada")
+    club = await communities.seed_community(lea, "Secret Garden", visibility="private")
+    body = expect.status(await client.post(f"/communities/{club.id}/join-requests", json={"message": "Hi!"},
+                                           headers=tokens.as_user(ada, settings)), 201,
+                         "POST /communities/{id}/join-requests to a private community")
+    expect.equal((body.get("status"), body.get("user_id"), body.get("message")), ("pending", str(ada.id), "Hi!"),
+                 "(status, user_id, message) of the request")
+    listed = expect.status(await client.get(f"/communities/{club.id}/join-requests",
+                                            headers=tokens.as_user(lea, settings)), 200,
+                           "GET /communities/{id}/join-requests by the owner")
+    expect.equal([r.get("id") for r in listed], [body.get("id")], "ids of the pending requests")
+    approved = expect.status(await client.post(f"/communities/{club.id}/join-requests/{body['id']}/approve",
+                                               headers=tokens.as_user(lea, settings)), 200, "POST .../approve by the owner")
+    expect.equal((approved.get("status"), approved.get("decided_by")), ("approved", str(lea.id)),
+                 "(status, decided_by) of the approved request")
+    stored = await communities.stored(club)
+    expect.equal((stored.member_count, stored.is_member(str(ada.id))), (2, True), "(member_count, requester is member)")
+    expect.equal([e["data"] for e in events.of_type("community.member_joined")],
+                 [{"id": str(club.id), "user_id": str(ada.id), "member_count": 2}], "data of community.member_joined")
+
+
+async def test_a_rejected_request_adds_nobody(client, settings):
+    lea = await accounts.seed_user("lea@example.com", "Lea", role="leader")
+    ada = await accounts.seed_user("ada@example.com", "Ada")
+    club = await communities.seed_community(lea, "Secret Garden", visibility="private")
+    request = await communities.seed_join_request(club, ada)
+    body = expect.status(await client.post(f"/communities/{club.id}/join-requests/{request.id}/reject",
+                                           headers=tokens.as_user(lea, settings)), 200, "POST .../reject by the owner")
+    expect.equal(body.get("status"), "rejected", "status of the rejected request")
+    expect.equal((await communities.stored(club)).member_ids, [str(lea.id)], "member_ids after the rejection")
+    response = await client.post(f"/communities/{club.id}/join-requests/{request.id}/approve",
+                                 headers=tokens.as_user(lea, settings))
+    expect.error(response, 409, "POST .../approve of a rejected request", code="state_conflict")
+
+
+@pytest.mark.weight(5)
+@pytest.mark.must("a private community's members are invisible to non-members")
+async def test_a_private_communitys_members_are_invisible_to_non_members(client, settings):
+    lea = await accounts.seed_user("lea@example.com", "Lea", role="leader")
+    ada = await accounts.seed_user("ada@example.com", "Ada")
+    bob = await accounts.seed_user("bob@example.com", "Bob")
+    club = await communities.seed_community(lea, "Secret Garden", visibility="private", members=[ada])
+    path = f"/communities/{club.id}/members"
+    body = expect.status(await client.get(path, headers=tokens.as_user(ada, settings)), 200, f"GET {path} by a member")
+    expect.equal(len(body.get("items", [])), 2, "members seen by a member")
+    for headers, who in ((tokens.as_user(bob, settings), "a non-member"), ({}, "an anonymous caller")):
+        expect.error(await client.get(path, headers=headers), 404, f"GET {path} of a private community by {who}",
+                     code="not_found")
+    expect.error(await client.get(f"/communities/{club.id}/join-requests", headers=tokens.as_user(bob, settings)), 404,
+                 "GET .../join-requests of a private community by a non-member", code="not_found")
+
+
+@pytest.mark.weight(5)
+@pytest.mark.must("only the owner, its moderators or an admin decide join requests")
+async def test_only_the_owner_moderators_or_an_admin_decide_requests(client, settings):
+    lea = await accounts.seed_user("lea@example.com", "Lea", role="leader")
+    mod = await accounts.seed_user("mod@example.com", "Mod")
+    ada = await accounts.seed_user("ada@example.com", "Ada")
+    root = await accounts.seed_user("root@example.com", "Root", role="admin")
+    asking = [await accounts.seed_user(f"ask{i}@example.com") for i in range(4)]
+    club = await communities.seed_community(lea, "Secret Garden", visibility="private", moderators=[mod], members=[ada])
+    requests = [await communities.seed_join_request(club, user) for user in asking]
+    for request, (user, who) in zip(requests, ((lea, "the owner"), (mod, "a moderator"), (root, "an admin"))):
+        expect.status(await client.post(f"/communities/{club.id}/join-requests/{request.id}/approve",
+                                        headers=tokens.as_user(user, settings)), 200, f"POST .../approve by {who}")
+    last = requests[3]
+    for user, who in ((ada, "a plain member"), (asking[3], "the requester")):
+        for action in ("approve", "reject"):
+            response = await client.post(f"/communities/{club.id}/join-requests/{last.id}/{action}",
+                                         headers=tokens.as_user(user, settings))
+            expect.error(response, 403 if user is ada else 404, f"POST .../{action} by {who}",
+                         code="forbidden" if user is ada else "not_found")
+        expect.error(await client.get(f"/communities/{club.id}/join-requests", headers=tokens.as_user(user, settings)),
+                     403 if user is ada else 404, f"GET .../join-requests by {who}")
+    stored = await communities.stored(club)
+    expect.equal((stored.member_count, stored.is_member(str(asking[3].id)), (await communities.stored_request(last)).status.value),
+                 (6, False, "pending"), "(member_count, last requester is member, last request's status) after refusals")
