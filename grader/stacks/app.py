@@ -24,6 +24,7 @@ from grader.stacks.process import free_port
 
 START_SECONDS = 30
 OUTPUT_TAIL = 16_000
+STUCK_WAIT = 0.5  # seconds a hung app may take to print where it is
 STUCK_FRAME = re.compile(r'File ".*/backend/services/(\w+)\.py", line (\d+) in (\w+)')
 LIMITS = {
     "AS": 3 << 30,  # 3 GiB of address space: a memory bomb gets MemoryError, not the machine
@@ -164,12 +165,16 @@ class AppProcess:
             os.kill(self.proc.pid, signal.SIGUSR1)
         except (ProcessLookupError, PermissionError):
             return None
-        time.sleep(0.2)
-        for line in self.log_lines()[before:]:
-            found = STUCK_FRAME.search(line)
-            if found:  # faulthandler lists the most recent call first
-                return f"backend/services/{found.group(1)}.py:{found.group(2)} in {found.group(3)}"
-        return None
+        # A busy machine may take a moment to run the handler: look a few times, briefly.
+        deadline = time.monotonic() + STUCK_WAIT
+        while True:
+            time.sleep(0.05)
+            for line in self.log_lines()[before:]:
+                found = STUCK_FRAME.search(line)
+                if found:  # faulthandler lists the most recent call first
+                    return f"backend/services/{found.group(1)}.py:{found.group(2)} in {found.group(3)}"
+            if time.monotonic() >= deadline:
+                return None
 
     def wait_exit(self, seconds: float) -> None:
         if self.proc is not None:

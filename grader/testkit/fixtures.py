@@ -29,8 +29,9 @@ TEST_JWT_ALGORITHM = "HS384"  # production uses HS256; code that hard-codes it f
 
 
 def _request_timeout() -> float:
-    # Shorter than the per-test timeout, so a hung app is reported as such by the test.
-    return max(0.5, float(os.environ.get("GRADER_TEST_TIMEOUT", "10")) * 0.8)
+    # Shorter than the per-test timeout, so a hung app is reported as such by the test, with
+    # time left to ask the app where it hangs (see AppProcess.where_stuck).
+    return max(0.5, float(os.environ.get("GRADER_TEST_TIMEOUT", "10")) * 0.7)
 
 
 # -- local / services: the app in its own process --------------------------------------
