@@ -160,7 +160,7 @@ class AppProcess:
         ``backend/services/users.py:18 in get_user`` for the innermost service frame."""
         if not self.alive:
             return None
-        before = len(self.log_lines())
+        before = self._log_size()  # a byte offset: log_lines() is only the log's tail
         try:
             os.kill(self.proc.pid, signal.SIGUSR1)
         except (ProcessLookupError, PermissionError):
@@ -169,7 +169,7 @@ class AppProcess:
         deadline = time.monotonic() + STUCK_WAIT
         while True:
             time.sleep(0.05)
-            for line in self.log_lines()[before:]:
+            for line in self._log_since(before):
                 found = STUCK_FRAME.search(line)
                 if found:  # faulthandler lists the most recent call first
                     return f"backend/services/{found.group(1)}.py:{found.group(2)} in {found.group(3)}"
@@ -230,6 +230,23 @@ class AppProcess:
 
     def health_body(self) -> dict:
         return self._health(2)[1]
+
+    def _log_size(self) -> int:
+        try:
+            return Path(self._log.name).stat().st_size if self._log is not None else 0
+        except OSError:
+            return 0
+
+    def _log_since(self, offset: int, limit: int = 65536) -> list[str]:
+        """Lines written to the log after ``offset`` (at most ``limit`` bytes of them)."""
+        if self._log is None:
+            return []
+        try:
+            with open(self._log.name, "rb") as log:
+                log.seek(offset)
+                return log.read(limit).decode("utf-8", "replace").splitlines()
+        except OSError:
+            return []
 
     def log_lines(self, limit: int = 65536) -> list[str]:
         if self._log is None:
