@@ -29,8 +29,10 @@ def hash_token(raw_token: str) -> str:
     return hashlib.sha256(raw_token.encode("utf-8")).hexdigest()
 
 
-class _OneTimeToken(Document):
-    user_id: PydanticObjectId
+class OneTimeToken(Document):
+    """What every stored one-time token has, whoever it belongs to: its hash, its expiry,
+    and when it was used. Subclasses add the owner's id and their collection."""
+
     token_hash: str
     expires_at: datetime
     used_at: datetime | None = None
@@ -41,6 +43,10 @@ class _OneTimeToken(Document):
 
     def is_used(self) -> bool:
         return self.used_at is not None
+
+
+class _OneTimeToken(OneTimeToken):
+    user_id: PydanticObjectId
 
 
 class EmailVerificationToken(_OneTimeToken):

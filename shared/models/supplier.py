@@ -20,6 +20,7 @@ from beanie import Document, PydanticObjectId
 from pydantic import BaseModel, Field
 from pymongo import IndexModel
 
+from shared.models.auth import OneTimeToken
 from shared.models.user import SecurityState
 from shared.timeutil import as_utc, utc_now
 
@@ -176,20 +177,10 @@ class Supplier(Document):
         return data
 
 
-class _SupplierToken(Document):
+class _SupplierToken(OneTimeToken):
     """A token of which only a SHA-256 hash (``shared.models.auth.hash_token``) is stored."""
 
     supplier_id: PydanticObjectId
-    token_hash: str
-    expires_at: datetime
-    used_at: datetime | None = None
-    created_at: datetime = Field(default_factory=utc_now)
-
-    def is_expired(self, now: datetime | None = None) -> bool:
-        return as_utc(self.expires_at) <= (now or utc_now())
-
-    def is_used(self) -> bool:
-        return self.used_at is not None
 
 
 class SupplierEmailToken(_SupplierToken):
