@@ -16,7 +16,7 @@ $(STAMP): pyproject.toml
 	$(PYTHON) -c 'import sys; sys.exit("Python 3.11 or newer is needed, found " + sys.version.split()[0]) if sys.version_info < (3, 11) else None'
 	$(PYTHON) -m venv $(VENV)
 	$(BIN)/pip install --quiet --upgrade pip
-	$(BIN)/pip install --quiet -e .
+	$(BIN)/pip install --quiet -e '.[dev]'  # dev: what the kit's own tests read outputs with
 	touch $(STAMP)
 
 grade: $(STAMP)  ## make grade TASK=01 [IMPL=solutions|PATH] [STACK=local|services]

@@ -5,6 +5,9 @@
     grade selftest        solutions earn full marks, the starter earns zero, everything agrees
     grade list            the tasks and exercises
     grade progress        the last result of each task
+    grade serve [--impl PATH] [--port 8000]   the platform with your files (the compose app service)
+    grade batch --task 01 FORK... [--out DIR] [--jobs N]   grade many forks (trusted), write a gradebook
+    grade release OUT     a learner copy of the kit: no hidden tests, no solutions
     grade new-task 02 supplier "Supplier accounts" [--exercises N]
                           for course authors: lay out a new task by the conventions
 """
@@ -20,6 +23,7 @@ from rich.console import Console
 from rich.markup import escape
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
 from rich.table import Table
+from rich.text import Text
 
 from grader import install, manifest, render, runner, state, tree
 from grader.manifest import ManifestError
@@ -28,7 +32,7 @@ from grader.tree import TreeError
 app = typer.Typer(add_completion=False, no_args_is_help=True, help="Grade course tasks and check the kit.")
 console = Console()
 err = Console(stderr=True)
-COMMANDS = {"task", "doctor", "selftest", "list", "progress", "mutants", "new-task"}
+COMMANDS = {"task", "doctor", "selftest", "list", "progress", "mutants", "new-task", "serve", "batch", "release"}
 STACKS = ("embedded", "local", "services")
 
 
@@ -44,16 +48,24 @@ def _check_install(task: manifest.Task) -> None:
         _fail(f"broken install: {', '.join(lost)} cannot be imported. Run `make setup` (or `pip install -e .`).")
 
 
-def _check_writable(path: Path) -> None:
+def _check_writable(path: Path, option: str = "--json") -> None:
     """Refuse an output path we could not write, before spending time on grading."""
     target = path.expanduser()
     parent = target.parent if str(target.parent) else Path(".")
     if target.is_dir():
-        _fail(f"--json {path}: that is a folder; give a file name.")
+        _fail(f"{option} {path}: that is a folder; give a file name.")
     if not parent.is_dir():
-        _fail(f"--json {path}: the folder {parent} does not exist.")
+        _fail(f"{option} {path}: the folder {parent} does not exist.")
     if not os.access(parent, os.W_OK) or (target.exists() and not os.access(target, os.W_OK)):
-        _fail(f"--json {path}: cannot write there (permission denied).")
+        _fail(f"{option} {path}: cannot write there (permission denied).")
+
+
+# The files a grading can write besides the scorecard: option -> (renderer, what it is).
+OUTPUTS = {
+    "--json": (render.write_json, "Results"),
+    "--junit": (render.write_junit, "JUnit XML"),
+    "--gradescope": (render.write_gradescope, "Gradescope results"),
+}
 
 
 def _load_course() -> manifest.Course:
@@ -74,13 +86,15 @@ def _task_or_exercise(course: manifest.Course, key: str) -> tuple[manifest.Task,
 
 def grade_task(
     task_key: str, impl: str, stack: str, json_path: Optional[Path], test_timeout: float, total_timeout: float,
-    jobs: int = runner.RunOptions.jobs,
+    jobs: int = runner.RunOptions.jobs, junit_path: Optional[Path] = None, gradescope_path: Optional[Path] = None,
 ) -> None:
     if stack not in STACKS:
         _fail(f"--stack must be one of {', '.join(STACKS)}, not {stack!r}.")
     course = _load_course()
-    if json_path is not None:
-        _check_writable(json_path)
+    outputs = {o: p for o, p in (("--json", json_path), ("--junit", junit_path), ("--gradescope", gradescope_path))
+               if p is not None}
+    for option, path in outputs.items():
+        _check_writable(path, option)
     try:
         task, exercises = _task_or_exercise(course, task_key)
         _check_install(task)
@@ -104,12 +118,27 @@ def grade_task(
     render.scorecard(result, console)
     if not exercises and state.worth_keeping(result, chosen):  # one exercise is not the task's progress
         state.save(result)
-    if json_path is not None:
+    _write_outputs(result, outputs)
+
+
+def _write_outputs(result, outputs: dict[str, Path]) -> None:
+    """The files asked for, then the job summary when running in GitHub Actions. One that
+    cannot be written is reported (exit 2) after the others are written: nothing is lost."""
+    problems = []
+    for option, path in outputs.items():
+        write, what = OUTPUTS[option]
         try:
-            render.write_json(result, json_path)
+            write(result, path.expanduser())
         except OSError as exc:
-            _fail(f"--json {json_path}: could not write the results ({exc.strerror or exc}).")
-        console.print(f"Results written to {json_path}", highlight=False, markup=False)
+            problems.append(f"{option} {path}: could not write the file ({exc.strerror or exc}).")
+            continue
+        console.print(f"{what} written to {path}", highlight=False, markup=False)
+    try:
+        render.append_step_summary(result)
+    except OSError as exc:
+        problems.append(f"GITHUB_STEP_SUMMARY: could not append the scorecard ({exc.strerror or exc}).")
+    if problems:
+        _fail(" ".join(problems))
 
 
 @app.command("task")
@@ -122,9 +151,14 @@ def task_command(
     test_timeout: float = typer.Option(10.0, "--test-timeout", help="Seconds one test may run."),
     total_timeout: float = typer.Option(300.0, "--total-timeout", help="Seconds the whole run may take."),
     jobs: int = typer.Option(runner.RunOptions.jobs, "--jobs", help="Test processes to run side by side."),
+    junit_path: Optional[Path] = typer.Option(None, "--junit", help="Also write JUnit XML (one testcase per test, "
+                                              "the exercise as its classname) to this file."),
+    gradescope_path: Optional[Path] = typer.Option(None, "--gradescope", help="Also write Gradescope's results.json "
+                                                   "(hidden tests visible after publishing) to this file."),
 ) -> None:
-    """Grade one task and print its scorecard."""
-    grade_task(task, impl, stack, json_path, test_timeout, total_timeout, jobs)
+    """Grade one task and print its scorecard. With GITHUB_STEP_SUMMARY set (GitHub Actions),
+    a Markdown scorecard is also appended to that file."""
+    grade_task(task, impl, stack, json_path, test_timeout, total_timeout, jobs, junit_path, gradescope_path)
 
 
 @app.command("doctor")
@@ -140,8 +174,10 @@ def doctor_command(
 def selftest_command() -> None:
     """Test the tests: solutions earn full marks, the starter earns zero, and the manifest,
     docs and test markers agree. Exits 1 when anything is wrong."""
-    from grader import selftest
+    from grader import release, selftest
 
+    if release.is_release():
+        _fail("this is the learner release of the kit: it has no solutions or hidden tests to check.")
     ok = selftest.run(_load_course(), console)
     raise typer.Exit(0 if ok else 1)
 
@@ -194,6 +230,10 @@ def mutants_command(
 
     if stack not in STACKS[:2]:
         _fail(f"--stack must be embedded or local, not {stack!r}.")
+    from grader import release
+
+    if release.is_release():
+        _fail("this is the learner release of the kit: it has no solutions to make mutants of.")
     course = _load_course()
     if json_path is not None:
         _check_writable(json_path)
@@ -223,6 +263,106 @@ def mutants_command(
         except OSError as exc:
             _fail(f"--json {json_path}: could not write the report ({exc.strerror or exc}).")
         console.print(f"Report written to {json_path}", highlight=False, markup=False)
+
+
+@app.command("serve")
+def serve_command(
+    impl: str = typer.Option("starter", "--impl", help="starter, solutions, or a directory laid out like starter/."),
+    task: Optional[str] = typer.Option(None, "--task", help="Take only this task's files (default: every task's "
+                                       "files the directory has)."),
+    host: str = typer.Option("127.0.0.1", "--host"),
+    port: int = typer.Option(8000, "--port"),
+) -> None:
+    """Run the platform with your files, taken as grading takes them (Swagger UI at /docs).
+    The compose stack's app service runs this."""
+    from grader import serve
+
+    course = _load_course()
+    try:
+        tasks = [course.find(task)] if task else [t for t in course.tasks if t.files]
+        chosen = tree.resolve_impl(impl, course)
+        built = serve.build(chosen, course, tasks)
+    except (ManifestError, TreeError) as exc:
+        _fail(str(exc))
+    err.print(f"Serving {chosen.label} at http://{host}:{port} (Swagger UI at /docs); Ctrl-C stops it.",
+              highlight=False, markup=False)
+    raise typer.Exit(serve.run(built, host, port, say=lambda line: err.print(line, highlight=False, markup=False)))
+
+
+@app.command("batch")
+def batch_command(
+    forks: list[str] = typer.Argument(..., help="Fork folders (a whole checkout or a folder laid out like "
+                                      "starter/), or text files listing them, one per line."),
+    task: str = typer.Option(..., "--task", help="The task to grade: 01, 1 or user."),
+    out: Path = typer.Option(Path("gradebook"), "--out", help="Folder for gradebook.csv and one JSON per fork."),
+    jobs: int = typer.Option(1, "--jobs", help="Forks graded side by side."),
+    test_timeout: float = typer.Option(10.0, "--test-timeout", help="Seconds one test may run."),
+    total_timeout: float = typer.Option(300.0, "--total-timeout", help="Seconds one fork's grading may take."),
+) -> None:
+    """For instructors: grade many forks of one task in the trusted mode (--stack local; run as
+    root for the full sandbox) and write a gradebook. A fork that breaks grading gets a row
+    with the reason; the batch goes on."""
+    from grader import batch
+
+    course = _load_course()
+    try:
+        chosen = course.find(task)
+        _check_install(chosen)
+        listed = batch.read_forks(forks)
+    except (ManifestError, batch.BatchError) as exc:
+        _fail(str(exc))
+    out = out.expanduser()
+    if out.exists() and not out.is_dir():
+        _fail(f"--out {out}: that is a file; give a folder.")
+    try:
+        out.mkdir(parents=True, exist_ok=True)
+        probe = out / ".grade-batch-probe"
+        probe.write_text("")
+        probe.unlink()
+    except OSError as exc:
+        _fail(f"--out {out}: cannot write there ({exc.strerror or exc}).")
+    if os.geteuid() != 0:
+        err.print("grade batch: not running as root: each fork's app runs in its own process but as your user "
+                  "(the trust column says so). Run as root for official grading.", highlight=False, markup=False)
+    try:
+        with Progress(
+            TextColumn(f"Grading {len(listed)} forks of task {chosen.id}"), BarColumn(), MofNCompleteColumn(),
+            TimeElapsedColumn(), console=err, transient=True,
+        ) as bar:
+            job = bar.add_task("forks", total=len(listed))
+            rows = batch.run(chosen, listed, out, jobs=max(1, jobs), total_timeout=total_timeout,
+                             test_timeout=test_timeout, progress=lambda done, total, _n: bar.update(job, completed=done))
+    except KeyboardInterrupt:
+        err.print(f"grade batch: interrupted; the gradebook in {out} lists the forks graded so far.")
+        raise typer.Exit(130)
+    table = Table(title=f"Task {chosen.id}: {len(rows)} forks")
+    for column in ("Fork", "Status", "Total", "Reason"):
+        table.add_column(column, overflow="fold")
+    for row in rows:
+        total = f"{row.results.get('total', 0):g} / {chosen.possible}" if row.results else "-"
+        table.add_row(Text(row.fork.name), row.status, total, Text(row.reason[:160]))
+    console.print(table)
+    console.print(f"Gradebook: {out / 'gradebook.csv'} (and one JSON per fork in {out})", highlight=False,
+                  markup=False)
+
+
+@app.command("release")
+def release_command(
+    out: Path = typer.Argument(..., help="A new (or empty) folder for the learner copy of the kit."),
+) -> None:
+    """For instructors: write the learner copy of the kit: no solutions, no hidden tests, no
+    kit tests. Grading from it says plainly that hidden tests were not run."""
+    from grader import KIT_ROOT, release
+
+    course = _load_course()
+    try:
+        written = release.write(out, course)
+    except release.ReleaseError as exc:
+        _fail(str(exc))
+    except OSError as exc:
+        _fail(f"{out}: could not write the release ({exc.strerror or exc}).")
+    console.print(f"Wrote the learner release to {out} ({len(written)} files; left out: "
+                  f"{', '.join(p for p in release.withheld(course) if (KIT_ROOT / p).exists())}).", highlight=False, markup=False)
 
 
 @app.command("new-task")

@@ -98,6 +98,7 @@ class TaskResult:
     duration: float = 0.0
     trust: str = ""  # how far the learner's code was kept from the verdicts (see grader/stacks/app.py)
     provenance: dict = field(default_factory=dict)  # learner file hashes, kit commit, suite hash
+    hidden_tests_run: bool = True  # False in a learner release (no hidden tests) or with hidden tests left out
 
     @property
     def total(self) -> float:
@@ -134,6 +135,8 @@ class TaskResult:
             "stack": self.stack,
             "total": self.total,
             "possible": self.possible,
+            "graded": self.graded,
+            "hidden_tests_run": self.hidden_tests_run,
             "duration_seconds": round(self.duration, 2),
             "trust": self.trust,
             **self.provenance,

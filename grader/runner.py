@@ -11,6 +11,7 @@ its own sandboxed process (grader/stacks/app.py) and reaches it over HTTP, and t
 process starts or checks the backends the task needs, once per run.
 """
 
+import dataclasses
 import json
 import os
 import resource
@@ -26,7 +27,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Callable
 
-from grader import KIT_ROOT, diagnose, protocol, provenance, reap, sandbox, stacks, tree
+from grader import KIT_ROOT, diagnose, protocol, provenance, reap, release, sandbox, stacks, tree
 from grader.manifest import Course, Task
 from grader.protocol import ERROR, NOT_RUN, TIMEOUT
 from grader.results import TaskResult, TestResult, empty_result
@@ -99,9 +100,21 @@ def grade(
     if options.exercises:
         result.exercises = [e for e in result.exercises if e.id in options.exercises]
     remote = options.stack != stacks.EMBEDDED
-    result.trust = app_process.trust_label() if remote else (
-        "self-check: your code ran inside the test process (use --stack local for a grading that cannot be fooled)")
+    # Services with APP_URL: the app runs elsewhere (the compose stack's app service). One
+    # app has one database, so one test process; it is checked with the backends.
+    external = options.stack == stacks.SERVICES and bool(app_process.external_url()) and bool(task.files)
+    if external:
+        options = dataclasses.replace(options, jobs=1)
+    if not remote:
+        result.trust = "self-check: your code ran inside the test process (use --stack local for a grading that cannot be fooled)"
+    else:
+        result.trust = app_process.external_trust(app_process.external_url()) if external else app_process.trust_label()
     test_dirs = task.test_dirs(kit_root, include_hidden=options.include_hidden)
+    if release.is_release(kit_root) and task.files:
+        result.hidden_tests_run = False
+        result.notice(release.NO_HIDDEN_TESTS)
+    elif not options.include_hidden:
+        result.hidden_tests_run = False
     if not test_dirs:
         return result.not_graded(f"no tests found in {task.public_tests} (the kit checkout is incomplete)")
     reap.become_subreaper()  # anything learner code leaves running comes back to us
@@ -113,7 +126,8 @@ def grade(
     mode = 0o755 if (remote and task.kind == "code") or (not remote and os.geteuid() == 0) else 0o700
     try:
         built.root.chmod(mode)
-        with stacks.prepare(options.stack, task.backends if remote else ()) as prepared:
+        needs = (*task.backends, *(("app",) if external else ())) if remote else ()
+        with stacks.prepare(options.stack, needs) as prepared:
             for why in built.refused.values():
                 result.notice(why)
             if prepared.problems:

@@ -56,6 +56,8 @@ def resolve_impl(choice: str, course: Course, kit_root: Path = KIT_ROOT) -> Impl
     if choice == "starter":
         return Impl("starter", None, "starter")
     if choice == "solutions":
+        if not (kit_root / course.solutions).is_dir():
+            raise TreeError(f"--impl solutions: this kit has no {course.solutions}/ folder (a learner release has none).")
         return Impl("solutions", kit_root / course.solutions, "solutions")
     path = Path(choice).expanduser().absolute()
     if not path.is_dir():
@@ -106,9 +108,6 @@ def check_file(source: Path, rel: str) -> tuple[bytes | None, str]:
 def build(impl: Impl, task: Task, course: Course, kit_root: Path = KIT_ROOT, *, strict: bool = False) -> Built:
     """Copy the starter and ``shared/`` into a fresh folder and lay the task's learner files
     over it. ``strict`` (the trusted stacks): a file that does not parse is not taken either."""
-    starter = kit_root / course.starter
-    if not starter.is_dir():
-        raise TreeError(f"The starter directory {starter} is missing; the kit checkout is incomplete.")
     if impl.source is not None:
         missing = [f for f in task.files if not os.path.lexists(impl.source / f)]
         if missing:
@@ -116,14 +115,27 @@ def build(impl: Impl, task: Task, course: Course, kit_root: Path = KIT_ROOT, *, 
                 f"{impl.label} has no {', '.join(missing)}: task {task.id} needs "
                 f"{', '.join(task.files)} (paths inside a tree laid out like starter/)."
             )
-    root = Path(tempfile.mkdtemp(prefix=f"grade-{task.id}-"))
+    return lay_out(impl, task.files, course, kit_root, strict=strict, prefix=f"grade-{task.id}-")
+
+
+def lay_out(impl: Impl, files, course: Course, kit_root: Path = KIT_ROOT, *, strict: bool = False,
+            prefix: str = "grade-") -> Built:
+    """The starter and ``shared/`` in a fresh folder, with ``files`` taken from ``impl`` by the
+    rules above. A file ``impl`` lacks keeps the starter's version (``build`` refuses that
+    first; ``grade serve`` allows it, for a learner who has done some tasks only)."""
+    starter = kit_root / course.starter
+    if not starter.is_dir():
+        raise TreeError(f"The starter directory {starter} is missing; the kit checkout is incomplete.")
+    root = Path(tempfile.mkdtemp(prefix=prefix))
     built = Built(root)
     try:
         shutil.copytree(starter, root, dirs_exist_ok=True, ignore=_SKIP, symlinks=True)
         if (kit_root / "shared").is_dir():
             shutil.copytree(kit_root / "shared", root / "shared", ignore=_SKIP, symlinks=True)
-        for rel in task.files:
+        for rel in files:
             source = impl.source if impl.source is not None else starter
+            if not os.path.lexists(source / rel):
+                continue  # the starter's copy stays (see above)
             data, problem = check_file(source, rel)
             if data is not None and not (problem and strict):
                 (root / rel).parent.mkdir(parents=True, exist_ok=True)

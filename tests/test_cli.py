@@ -128,3 +128,38 @@ def test_one_exercise_is_graded_alone_and_leaves_the_tasks_progress_alone(state_
     data = json.loads(out.read_text())
     assert [e["id"] for e in data["exercises"]] == ["01.7"] and data["total"] == data["possible"]
     assert not state_file.exists()  # one exercise is not the task's score
+
+
+def test_ci_outputs_are_written_with_the_json(tmp_path, monkeypatch):
+    """--junit, --gradescope and GITHUB_STEP_SUMMARY come from the same grading as --json
+    (their formats are checked in test_outputs.py)."""
+    import xml.etree.ElementTree as ET
+
+    summary = tmp_path / "summary.md"
+    summary.write_text("earlier step\n")
+    monkeypatch.setenv("GITHUB_STEP_SUMMARY", str(summary))
+    files = {name: tmp_path / name for name in ("r.json", "junit.xml", "gradescope.json")}
+    result = invoke("01.7", "--impl", "solutions", "--json", str(files["r.json"]), "--junit", str(files["junit.xml"]),
+                    "--gradescope", str(files["gradescope.json"]))
+    assert result.exit_code == 0, result.output
+    document = json.loads(files["r.json"].read_text())
+    cases = ET.parse(files["junit.xml"]).getroot().iter("testcase")
+    assert sorted(c.get("name") for c in cases) == sorted(t["name"] for e in document["exercises"] for t in e["tests"])
+    assert json.loads(files["gradescope.json"].read_text())["score"] == document["total"] == 5
+    text = summary.read_text()
+    assert text.startswith("earlier step\n") and "01.7" in text and "5 / 5" in text
+
+
+def test_an_unwritable_ci_output_is_refused_before_grading(tmp_path, monkeypatch):
+    monkeypatch.delenv("GITHUB_STEP_SUMMARY", raising=False)
+    result = invoke("01", "--junit", str(tmp_path / "missing" / "junit.xml"))
+    assert result.exit_code == 2 and "--junit" in result.output and "does not exist" in result.output
+    assert "Total" not in result.output
+
+
+def test_an_unwritable_step_summary_is_reported_and_the_other_files_kept(tmp_path, monkeypatch):
+    monkeypatch.setenv("GITHUB_STEP_SUMMARY", str(tmp_path / "no-such-dir" / "summary.md"))
+    out = tmp_path / "r.json"
+    result = invoke("01.7", "--impl", "solutions", "--json", str(out))
+    assert result.exit_code == 2 and "GITHUB_STEP_SUMMARY" in result.output
+    assert json.loads(out.read_text())["total"] == 5

@@ -28,6 +28,7 @@ PROVIDERS: dict[tuple[str, str], str] = {
     ("kafka", SERVICES): "kafka:external",
     ("mysql", LOCAL): "mysql:start_local",
     ("mysql", SERVICES): "mysql:external",
+    ("app", SERVICES): "app:external",  # only with APP_URL set (see grader/stacks/app.py)
 }
 
 

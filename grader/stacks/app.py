@@ -20,7 +20,8 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from grader import KIT_ROOT, reap, sandbox
-from grader.stacks.process import free_port
+from grader.stacks.base import Backend
+from grader.stacks.process import free_port, http_ok
 
 START_SECONDS = 30
 OUTPUT_TAIL = 16_000
@@ -46,6 +47,32 @@ def jailed() -> bool:
     a container without CAP_SYS_ADMIN, for one, does not allow them). Without them, the
     app's user must be able to reach this Python on its own (not under a private /root)."""
     return isolated() and sandbox.can_jail()
+
+
+def external_url(env=None) -> str:
+    """APP_URL: on the services stack, an app started outside the grader (the compose stack's
+    app service) that the tests use instead of starting the learner's app themselves."""
+    return (os.environ if env is None else env).get("APP_URL", "").strip()
+
+
+def external(env=None) -> Backend:
+    """The app at APP_URL, checked once before grading: it answers GET /health, and the
+    settings it shares with the tests are given (see grader/testkit/remote.py)."""
+    env = os.environ if env is None else env
+    url = external_url(env)
+    missing = [name for name in ("DATABASE_NAME", "JWT_SECRET") if not env.get(name)]
+    if missing:
+        return Backend("app", url, problem=f"APP_URL is set but {', '.join(missing)} is not: the tests must know the "
+                       "settings the app runs with (the compose file gives both services the same ones).")
+    problem = http_ok(url.rstrip("/") + "/health")
+    if problem:
+        problem = f"the app at {url} did not answer GET /health ({problem}). Start it, or unset APP_URL."
+    return Backend("app", url, problem=problem)
+
+
+def external_trust(url: str) -> str:
+    return (f"separate service: the learner's app ran outside the grader, at {url} (the compose stack's app "
+            "service, in its own container); the grader neither started nor sandboxed it")
 
 
 def trust_label() -> str:

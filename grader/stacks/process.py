@@ -103,3 +103,17 @@ def _give(folder: Path, uid: int) -> None:
         os.chown(root, uid, uid)
         for name in dirs + files:
             os.lchown(os.path.join(root, name), uid, uid)
+
+
+def http_ok(url: str, timeout: float = 3.0) -> str:
+    """"" when GET ``url`` answers 200, else why not (one line)."""
+    import httpx
+
+    try:
+        with httpx.Client(verify=False, trust_env=False, timeout=timeout) as client:
+            status = client.get(url).status_code
+    except httpx.HTTPError as exc:
+        return f"{type(exc).__name__}: {str(exc)[:160]}" if str(exc) else type(exc).__name__
+    except ValueError as exc:  # a malformed URL
+        return f"not a URL: {exc}"
+    return "" if status == 200 else f"status {status}"

@@ -54,6 +54,13 @@ def pytest_sessionstart(session):
         if recorder is not None:
             recorder.recorder.write(kind="notice", message=message)
 
+    if stack.external_app():
+        try:
+            _APP = remote.ExternalApp(_request_timeout())
+        except (KeyError, ValueError) as exc:
+            notify(f"APP_URL is set, but not the app's settings the tests need ({exc}): set them as the compose "
+                   "file does for the app and grader services.")
+        return
     _APP = remote.RemoteApp(remote.new_settings(), _request_timeout(), notify)
     _APP.launch()
 
@@ -76,7 +83,8 @@ def pytest_sessionfinish(session):
 @pytest.fixture(scope="session")
 def _remote_app():
     if _APP is None:
-        pytest.fail("the app process was not launched (the stack or the task has no learner files)")
+        pytest.fail("the app process was not launched (the stack or the task has no learner files, "
+                    "or APP_URL is set without the app's settings)")
     return _APP
 
 

@@ -8,6 +8,7 @@ turned into a verdict here, with the learner-written text cut short.
 import json
 import os
 import secrets
+import time
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -103,6 +104,7 @@ class RemoteApp:
         self.starts = 0
         self.reported: set[str] = set()
         self._launched_unchecked = False  # launched at session start, not yet waited for
+        self.after_hang = "the grader restarted the app"
         self._pool: httpx.AsyncHTTPTransport | None = None
         reap.become_subreaper()  # whatever the app leaves behind comes back to us
 
@@ -207,7 +209,7 @@ class _AppTransport(httpx.AsyncBaseTransport):
             at = f" (it was running {where})" if where else ""
             raise AppTimedOut(
                 f"{doing}: the app did not answer within {self.app.request_timeout:g} s{at}: look for an infinite "
-                "loop or a call that never returns (the grader restarted the app).") from None
+                f"loop or a call that never returns ({self.app.after_hang}).") from None
         except httpx.TransportError as exc:
             self.app.needs_restart = True
             self.app.process.wait_exit(0.5)  # a process that is ending may still be alive now
@@ -243,7 +245,90 @@ def _raise_for_exception(doing: str, response: httpx.Response) -> None:
     raise AppRaised(f"{doing}: your code raised {name}: {text}{at}.", f"{doing}: your code raised {name}{at}.")
 
 
-def client_for(app: RemoteApp) -> httpx.AsyncClient:
+class _ExternalProcess:
+    """Stands in for AppProcess when the app runs elsewhere (the compose stack's app service):
+    the grader can neither restart it nor ask it where it hangs."""
+
+    def __init__(self, url: str):
+        self.url = url.rstrip("/")
+
+    alive = True  # whether it answers is asked through /health (ExternalApp.ensure_running)
+
+    def where_stuck(self) -> None:
+        return None
+
+    def wait_exit(self, seconds: float) -> None:
+        return None
+
+    def exit_description(self) -> str:
+        return "it runs outside the grader, at APP_URL"
+
+    def healthy(self, timeout: float = 1.0) -> bool:
+        try:
+            with httpx.Client(verify=False, trust_env=False, timeout=timeout) as client:
+                return client.get(self.url + "/health").status_code == 200
+        except httpx.HTTPError:
+            return False
+
+
+EXTERNAL_SETTINGS = ("APP_URL", "DATABASE_NAME", "JWT_SECRET")  # needed; the others have defaults
+EXTERNAL_WAIT = 30.0  # seconds an app service gets to come back (its restart policy restarts it)
+
+
+def external_settings(env=None) -> GradingSettings:
+    """The settings of an app the grader did not start, from the variables the compose file
+    gives both the app and the grader service. KeyError names a missing one."""
+    env = os.environ if env is None else env
+    missing = [name for name in EXTERNAL_SETTINGS if not env.get(name)]
+    if missing:
+        raise KeyError(", ".join(missing))
+    return GradingSettings(
+        database_name=env["DATABASE_NAME"], jwt_secret=env["JWT_SECRET"],
+        jwt_algorithm=env.get("JWT_ALGORITHM", GradingSettings.jwt_algorithm),
+        access_token_minutes=int(env.get("ACCESS_TOKEN_MINUTES", GradingSettings.access_token_minutes)),
+        bcrypt_rounds=int(env.get("BCRYPT_ROUNDS", GradingSettings.bcrypt_rounds)),
+    )
+
+
+class ExternalApp:
+    """The app at APP_URL on the services stack, started outside the grader (the compose
+    stack's ``app`` service, which runs the learner's files in its own container). One app
+    and one database: the runner grades with a single test process."""
+
+    def __init__(self, request_timeout: float, env=None):
+        env = os.environ if env is None else env
+        self.settings = external_settings(env)
+        self.request_timeout = request_timeout
+        self.process = _ExternalProcess(env["APP_URL"])
+        self.needs_restart = True  # here: "check that it answers before the next test"
+        self.after_hang = "the grader did not start this app and cannot restart it: later tests may wait on it too"
+        self._pool: httpx.AsyncHTTPTransport | None = None
+
+    def connections(self) -> httpx.AsyncHTTPTransport:
+        if self._pool is None:
+            self._pool = httpx.AsyncHTTPTransport(verify=False, trust_env=False)
+        return self._pool
+
+    def launch(self) -> None:
+        return None  # somebody else started it
+
+    def ensure_running(self) -> _ExternalProcess:
+        if self.needs_restart:
+            deadline = time.monotonic() + EXTERNAL_WAIT
+            while not self.process.healthy():
+                if time.monotonic() >= deadline:
+                    raise AppUnavailable(f"the app at {self.process.url} did not answer GET /health within "
+                                         f"{EXTERNAL_WAIT:g} s (look at its service's log).")
+                time.sleep(0.2)
+            self.needs_restart = False
+            self._pool = None  # connections kept alive may have gone to a process that ended
+        return self.process
+
+    def close(self) -> None:
+        return None
+
+
+def client_for(app: "RemoteApp | ExternalApp") -> httpx.AsyncClient:
     return httpx.AsyncClient(transport=_AppTransport(app), base_url=app.process.url,
                              timeout=app.request_timeout, trust_env=False)
 

@@ -15,6 +15,7 @@ EMBEDDED, LOCAL, SERVICES = "embedded", "local", "services"
 
 _STACK = os.environ.get("GRADER_STACK", EMBEDDED)
 _MONGODB_URL = os.environ.get("MONGODB_URL", "mongodb://localhost:27017")
+_APP_URL = os.environ.get("APP_URL", "") if _STACK == SERVICES else ""
 
 
 def current() -> str:
@@ -24,6 +25,12 @@ def current() -> str:
 def remote() -> bool:
     """True when the app runs in its own process (local and services)."""
     return _STACK != EMBEDDED
+
+
+def external_app() -> bool:
+    """True on the services stack with APP_URL set: the app runs elsewhere (the compose
+    stack's app service) and the tests reach it there instead of starting one."""
+    return bool(_APP_URL)
 
 
 def mongodb_url() -> str:

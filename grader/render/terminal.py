@@ -1,7 +1,4 @@
-"""Renderers of a TaskResult: the rich scorecard for people, JSON for machines."""
-
-import json
-from pathlib import Path
+"""The rich scorecard: the terminal view of a TaskResult, for people."""
 
 from rich.console import Console
 from rich.panel import Panel
@@ -55,8 +52,4 @@ def scorecard(result: TaskResult, console: Console) -> None:
         f"{result.duration:.1f} s)"
     )
     if result.trust:
-        console.print(Text(result.trust.capitalize() + ".", style="dim"))
-
-
-def write_json(result: TaskResult, path: Path) -> None:
-    path.write_text(json.dumps(result.to_dict(), indent=2) + "\n", encoding="utf-8")
+        console.print(Text(result.trust[:1].upper() + result.trust[1:] + ".", style="dim"))

@@ -1,0 +1,24 @@
+"""Renderers of a TaskResult (grader/results.py). Each reads the one results model and
+decides nothing: scores, statuses and totals are the model's.
+
+    terminal    scorecard(result, console)          the rich scorecard, for people
+    jsonfile    write_json(result, path)            the kit's own JSON results (grade --json)
+    junit       write_junit(result, path)           JUnit XML, for CI test reports
+    gradescope  write_gradescope(result, path)      Gradescope's autograder results.json
+    markdown    markdown_summary(result) -> str     a Markdown scorecard
+                append_step_summary(result, env)    ... appended to $GITHUB_STEP_SUMMARY
+
+Callers import the package (``from grader import render; render.scorecard(...)``), not
+the modules.
+"""
+
+from grader.render.gradescope import gradescope_results, write_gradescope
+from grader.render.jsonfile import write_json
+from grader.render.junit import junit_element, write_junit
+from grader.render.markdown import append_step_summary, markdown_summary
+from grader.render.terminal import MESSAGE_CHARS, STATUS_STYLE, scorecard
+
+__all__ = [
+    "MESSAGE_CHARS", "STATUS_STYLE", "append_step_summary", "gradescope_results", "junit_element",
+    "markdown_summary", "scorecard", "write_gradescope", "write_json", "write_junit",
+]

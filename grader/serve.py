@@ -1,0 +1,65 @@
+"""``grade serve``: run the platform with a learner's files, taken exactly as grading takes
+them (only the files the tasks name; plain files, UTF-8, valid Python), on the starter.
+
+The compose stack's ``app`` service runs this on the learner's folder mounted read-only, and
+the ``grader`` service grades that app over the network (APP_URL). A learner can run it too,
+to try their work in a browser (Swagger UI at /docs).
+
+Nothing here decides a verdict: this process only lays the tree out and runs uvicorn on it.
+"""
+
+import os
+import signal
+import subprocess
+import sys
+from pathlib import Path
+
+from grader import KIT_ROOT, tree
+from grader.manifest import Course, Task
+
+
+def files_of(tasks: list[Task]) -> list[str]:
+    seen: dict[str, None] = {}
+    for task in tasks:
+        for rel in task.files:
+            seen.setdefault(rel, None)
+    return list(seen)
+
+
+def build(impl: tree.Impl, course: Course, tasks: list[Task], kit_root: Path = KIT_ROOT) -> tree.Built:
+    """The starter with the learner files of ``tasks`` that ``impl`` has; the others keep the
+    starter's stubs. Files that do not parse are refused, as on the trusted stacks."""
+    return tree.lay_out(impl, files_of(tasks), course, kit_root, strict=True, prefix="grade-serve-")
+
+
+def command(host: str, port: int) -> list[str]:
+    return [sys.executable, "-m", "uvicorn", "backend.server:create_app", "--factory", "--host", host,
+            "--port", str(port), "--no-access-log"]
+
+
+def run(built: tree.Built, host: str, port: int, say=print) -> int:
+    """Serve the built tree until uvicorn ends or we are told to stop (SIGTERM from
+    ``docker compose down``, Ctrl-C); the tree is removed either way."""
+    for item in built.taken:
+        say(f"taken: {item.path} (sha256 {item.sha256[:12]}...)")
+    for rel, why in built.refused.items():
+        say(f"not taken: {why} (the starter's version is served)")
+    env = {**os.environ, "PYTHONPATH": os.pathsep.join([str(built.root), os.environ.get("PYTHONPATH", "")]).rstrip(
+        os.pathsep)}
+    proc = subprocess.Popen(command(host, port), cwd=built.root, env=env)
+
+    def stop(signum, _frame):
+        proc.send_signal(signal.SIGTERM)
+
+    previous = signal.signal(signal.SIGTERM, stop)
+    try:
+        return proc.wait()
+    except KeyboardInterrupt:
+        proc.send_signal(signal.SIGINT)
+        return proc.wait()
+    finally:
+        signal.signal(signal.SIGTERM, previous)
+        if proc.poll() is None:
+            proc.kill()
+            proc.wait()
+        tree.remove(built.root)
