@@ -1,17 +1,21 @@
 """Benchmark, in one run: the wall time of grading Task 01 against the solutions on the
-embedded and the local stack (and their ratio), and the grader's overhead over running the
-same pytest suite directly on the same tree.
+embedded and the local stack (and their ratio), the grader's overhead over running the
+same pytest suite directly on the same tree, and a class: ``grade batch`` over N forks of
+the task (half solutions, half the starter) on the local stack, in forks per minute.
 
-    make bench            (or: .venv/bin/python scripts/bench.py [--runs N])
+    make bench            (or: .venv/bin/python scripts/bench.py [--runs N] [--forks N] [--batch-jobs N])
 
-Each measurement is the median of N runs after one warm-up run.
+Each single-grading measurement is the median of N runs after one warm-up run; the batch
+runs once (it is itself N gradings).
 """
 
 import argparse
 import os
+import shutil
 import statistics
 import subprocess
 import sys
+import tempfile
 import time
 from pathlib import Path
 
@@ -39,6 +43,8 @@ def main() -> None:
     parser = argparse.ArgumentParser()
     parser.add_argument("--runs", type=int, default=5)
     parser.add_argument("--task", default="01")
+    parser.add_argument("--forks", type=int, default=20)
+    parser.add_argument("--batch-jobs", type=int, default=2)
     args = parser.parse_args()
 
     course = manifest.load()
@@ -61,6 +67,8 @@ def main() -> None:
     finally:
         tree.remove(root)
 
+    batch_seconds = batch(task, course, args.forks, args.batch_jobs) if args.forks else 0.0
+
     # Overhead compares like with like: one test process each.
     overhead = (graded_serial - direct) / direct * 100
     print(f"task {task.id}, solutions, median of {args.runs} warm runs on {os.cpu_count()} cores")
@@ -70,6 +78,28 @@ def main() -> None:
     print(f"  grade --jobs 1:                     {graded_serial:6.2f} s")
     print(f"  pytest directly, same suite:        {direct:6.2f} s   (one process)")
     print(f"  grader overhead (--jobs 1 vs direct): {overhead:5.1f} %   (goal: under 25 %)")
+    if args.forks:
+        print(f"  grade batch, {args.forks} forks, --jobs {args.batch_jobs}, local: {batch_seconds:6.1f} s   "
+              f"({args.forks / batch_seconds * 60:.1f} forks per minute; goal for 20 forks: under 120 s)")
+
+
+def batch(task, course, forks: int, jobs: int) -> float:
+    """Seconds ``grade batch`` takes over ``forks`` forks (solutions and starters, alternating)."""
+    base = Path(tempfile.mkdtemp(prefix="bench-forks-"))
+    try:
+        paths = []
+        for n in range(forks):
+            fork = base / f"fork{n:02d}"
+            shutil.copytree(KIT / course.starter, fork, ignore=shutil.ignore_patterns("__pycache__"))
+            if n % 2 == 0:
+                for rel in task.files:
+                    shutil.copy(KIT / course.solutions / rel, fork / rel)
+            paths.append(str(fork))
+        command = [sys.executable, "-m", "grader", "batch", "--task", task.id, "--jobs", str(jobs),
+                   "--out", str(base / "gradebook"), *paths]
+        return timed(command)
+    finally:
+        shutil.rmtree(base, ignore_errors=True)
 
 
 if __name__ == "__main__":
