@@ -8,7 +8,7 @@ TASK  ?= 01
 IMPL  ?= starter
 STACK ?= embedded
 
-.PHONY: setup grade doctor list progress test verify unit bench clean
+.PHONY: setup grade doctor list progress test verify unit bench clean stack-up stack-grade stack-down
 
 setup: $(STAMP)
 
@@ -44,3 +44,22 @@ bench: $(STAMP)
 
 clean:
 	rm -rf $(VENV) .grade-state.json .pytest_cache
+
+# The compose stack (docker-compose.yml): MongoDB, Kafka, MySQL, the app serving LEARNER's
+# files, the analytics service; the grader runs in a container of its own. Needs Docker with
+# the compose plugin, not the virtualenv.
+COMPOSE ?= docker compose
+LEARNER ?= ./starter
+
+stack-up:  ## build the images, start the stack on LEARNER's files, wait until every service is healthy
+	LEARNER_DIR="$(LEARNER)" $(COMPOSE) up --detach --build --wait
+
+stack-grade:  ## make stack-grade TASK=01 LEARNER=../fork: serve LEARNER's current files, then grade
+	mkdir -p results
+	LEARNER_DIR="$(LEARNER)" $(COMPOSE) --profile grade build
+	LEARNER_DIR="$(LEARNER)" $(COMPOSE) up --detach --wait
+	LEARNER_DIR="$(LEARNER)" $(COMPOSE) up --detach --wait --no-deps --force-recreate app
+	TASK="$(TASK)" LEARNER_DIR="$(LEARNER)" $(COMPOSE) --profile grade run --rm grader
+
+stack-down:  ## stop and remove the stack's containers (its volumes stay)
+	$(COMPOSE) --profile grade down --remove-orphans

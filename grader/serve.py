@@ -8,6 +8,7 @@ to try their work in a browser (Swagger UI at /docs).
 Nothing here decides a verdict: this process only lays the tree out and runs uvicorn on it.
 """
 
+import json
 import os
 import signal
 import subprocess
@@ -46,17 +47,27 @@ def run(built: tree.Built, host: str, port: int, say=print) -> int:
         say(f"not taken: {why} (the starter's version is served)")
     env = {**os.environ, "PYTHONPATH": os.pathsep.join([str(built.root), os.environ.get("PYTHONPATH", "")]).rstrip(
         os.pathsep)}
+    # As when grading: the learner's modules are imported at start-up, each within a time
+    # limit, and one that does not import (or was not taken) is refused with its reason while
+    # the rest of the app works (see starter/backend/diagnostics.py).
+    env.setdefault("PRELOAD_MODULES", ",".join(tree.module_name(t.path) for t in built.taken))
+    env.setdefault("UNAVAILABLE_MODULES", json.dumps({tree.module_name(rel): why for rel, why in built.refused.items()}))
     proc = subprocess.Popen(command(host, port), cwd=built.root, env=env)
+    stopped = []
 
     def stop(signum, _frame):
+        stopped.append(signum)
         proc.send_signal(signal.SIGTERM)
 
     previous = signal.signal(signal.SIGTERM, stop)
     try:
-        return proc.wait()
-    except KeyboardInterrupt:
-        proc.send_signal(signal.SIGINT)
-        return proc.wait()
+        try:
+            code = proc.wait()
+        except KeyboardInterrupt:
+            stopped.append(signal.SIGINT)
+            proc.send_signal(signal.SIGINT)
+            code = proc.wait()
+        return 0 if stopped else code  # asked to stop, and stopped: not a failure
     finally:
         signal.signal(signal.SIGTERM, previous)
         if proc.poll() is None:

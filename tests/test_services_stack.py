@@ -1,0 +1,176 @@
+"""The compose stack's grading path, run without Docker: the ``app`` and ``grader`` services'
+commands and environments are read from docker-compose.yml and run here as they would run in
+their containers, against a local real-wire MongoDB (SecantusDB) in place of the ``mongodb``
+service. Only host names and ports change (``mongodb:27017``, ``app:8000``) and the two mount
+points (``/learner``, ``/results``); every variable, default and command word is the file's.
+
+What Docker itself would add (images, health checks inside containers, the network) is
+validated statically in tests/test_compose.py.
+"""
+
+import json
+import os
+import re
+import shutil
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import pytest
+
+yaml = pytest.importorskip("yaml")
+
+from grader import KIT_ROOT  # noqa: E402
+from grader.stacks import mongo  # noqa: E402
+from grader.stacks.process import free_port  # noqa: E402
+
+COMPOSE = KIT_ROOT / "docker-compose.yml"
+_VARIABLE = re.compile(r"\$\{(\w+)(?::?-([^}]*))?\}")
+BASE_ENV = {"PATH": os.environ.get("PATH", "/usr/bin:/bin"), "LANG": "C.UTF-8"}  # what any container has
+
+
+def _interpolate(value, env: dict[str, str]):
+    """Compose's ${NAME:-default}, for every string in the file."""
+    if isinstance(value, str):
+        return _VARIABLE.sub(lambda m: env.get(m.group(1)) or (m.group(2) or ""), value).replace("$$", "$")
+    if isinstance(value, list):
+        return [_interpolate(v, env) for v in value]
+    if isinstance(value, dict):
+        return {k: _interpolate(v, env) for k, v in value.items()}
+    return value
+
+
+def _services(interpolation: dict[str, str] | None = None) -> dict:
+    return _interpolate(yaml.safe_load(COMPOSE.read_text())["services"], interpolation or {})
+
+
+def _argv(words: list[str], mounts: dict[str, str], port: int | None = None) -> list[str]:
+    """A service's command as this machine runs it: ``grade`` is the kit's CLI, the mount
+    points are folders here, and the app listens on a free port of 127.0.0.1."""
+    argv = [sys.executable, "-m", "grader"] + words[1:] if words[0] == "grade" else list(words)
+    out = []
+    for word in argv:
+        for point, folder in mounts.items():
+            if word == point or word.startswith(point + "/"):
+                word = folder + word[len(point):]
+        out.append(word)
+    if port is not None:
+        out = ["127.0.0.1" if w == "0.0.0.0" else str(port) if w == "8000" else w for w in out]
+    return out
+
+
+def _env(service: dict, hosts: dict[str, str]) -> dict[str, str]:
+    env = dict(BASE_ENV, HOME=os.environ.get("HOME", "/tmp"))
+    for name, value in service["environment"].items():
+        for compose_host, here in hosts.items():
+            value = str(value).replace(compose_host, here)
+        env[name] = value
+    return env
+
+
+@pytest.fixture(scope="module")
+def mongodb():
+    backend = mongo.start_local()
+    backend.wait()
+    if backend.problem:
+        pytest.fail(f"the local MongoDB did not start: {backend.problem}")
+    yield backend.env["MONGODB_URL"].removeprefix("mongodb://")
+    backend.stop()
+
+
+class App:
+    """The compose app service, run here."""
+
+    def __init__(self, learner: Path, mongodb: str, tmp: Path):
+        self.port = free_port()
+        service = _services({"LEARNER_DIR": str(learner)})["app"]
+        assert service["volumes"][0]["target"] == "/learner" and service["volumes"][0]["read_only"]
+        self.env = _env(service, {"mongodb:27017": mongodb})
+        self.log = open(tmp / f"app-{self.port}.log", "w+")
+        self.proc = subprocess.Popen(_argv(service["command"], {"/learner": str(learner)}, self.port), cwd=KIT_ROOT,
+                                     env=self.env, stdout=self.log, stderr=subprocess.STDOUT, start_new_session=True)
+        # The service's own health check, pointed at this port, decides when it is up.
+        check = _argv(service["healthcheck"]["test"][1:], {}, None)
+        check = [w.replace("127.0.0.1:8000", f"127.0.0.1:{self.port}") for w in check]
+        check[0] = sys.executable if check[0] == "python" else check[0]
+        deadline = time.monotonic() + 60
+        while subprocess.run(check, capture_output=True).returncode != 0:
+            if self.proc.poll() is not None or time.monotonic() > deadline:
+                self.log.seek(0)
+                pytest.fail(f"the app service did not become healthy: {self.log.read()[-2000:]}")
+            time.sleep(0.3)
+
+    def stop(self) -> int:
+        self.proc.terminate()
+        code = self.proc.wait(timeout=20)
+        self.log.close()
+        return code
+
+
+def _grade(app_port: int | None, learner: Path, mongodb: str, tmp: Path, task: str = "01") -> tuple[dict, str]:
+    """The compose grader service, run here: its command and environment from the file."""
+    results = tmp / "results"
+    results.mkdir(exist_ok=True)
+    service = _services({"TASK": task, "LEARNER_DIR": str(learner)})["grader"]
+    hosts = {"mongodb:27017": mongodb, "http://app:8000": f"http://127.0.0.1:{app_port or free_port()}"}
+    argv = _argv(service["command"], {"/learner": str(learner), "/results": str(results)})
+    done = subprocess.run(argv, cwd=KIT_ROOT, env=_env(service, hosts), capture_output=True, text=True, timeout=300)
+    assert done.returncode == 0, done.stdout[-2000:] + done.stderr[-2000:]
+    return json.loads((results / "results.json").read_text()), done.stdout
+
+
+def _learner(tmp: Path, name: str, solved: bool) -> Path:
+    folder = tmp / name
+    shutil.copytree(KIT_ROOT / "starter", folder, ignore=shutil.ignore_patterns("__pycache__"))
+    if solved:
+        shutil.copytree(KIT_ROOT / "solutions", folder, dirs_exist_ok=True)
+    return folder
+
+
+def test_the_compose_grader_grades_the_compose_app(mongodb, tmp_path):
+    learner = _learner(tmp_path, "learner", solved=True)
+    app = App(learner, mongodb, tmp_path)
+    try:
+        results, out = _grade(app.port, learner, mongodb, tmp_path)
+    finally:
+        code = app.stop()
+    assert results["stack"] == "services" and results["total"] == results["possible"] == 100, out
+    assert results["trust"].startswith("separate service") and f"127.0.0.1:{app.port}" in results["trust"]
+    assert any(t["hidden"] for e in results["exercises"] for t in e["tests"])  # the grader image has them
+    taken = {f["path"] for f in results["learner_files"]}
+    assert taken == {"backend/services/auth.py", "backend/services/users.py"}
+    assert code == 0  # `docker compose down` stops the app cleanly
+
+
+def test_the_starter_served_by_the_compose_app_scores_zero_with_reasons(mongodb, tmp_path):
+    learner = _learner(tmp_path, "stubs", solved=False)
+    app = App(learner, mongodb, tmp_path)
+    try:
+        results, _out = _grade(app.port, learner, mongodb, tmp_path)
+    finally:
+        app.stop()
+    assert results["total"] == 0 and results["graded"]
+    for exercise in results["exercises"]:
+        assert "not implemented yet" in exercise["message"], exercise
+
+
+def test_a_learner_module_that_does_not_import_costs_only_its_exercises(mongodb, tmp_path):
+    learner = _learner(tmp_path, "half-broken", solved=True)
+    (learner / "backend" / "services" / "auth.py").write_text("import nothing_of_the_kind\n")
+    app = App(learner, mongodb, tmp_path)
+    try:
+        results, _out = _grade(app.port, learner, mongodb, tmp_path)
+    finally:
+        app.stop()
+    scores = {e["id"]: e["score"] for e in results["exercises"]}
+    assert scores["01.1"] == scores["01.4"] == 0 and scores["01.7"] == 5
+    assert "auth" in next(e for e in results["exercises"] if e["id"] == "01.1")["message"]
+
+
+def test_an_app_that_is_down_is_a_stack_problem_not_a_fail(mongodb, tmp_path):
+    learner = _learner(tmp_path, "nobody-home", solved=True)
+    results, out = _grade(None, learner, mongodb, tmp_path)
+    assert not results["graded"] and results["total"] == 0
+    assert any("did not answer GET /health" in n for n in results["notices"]), results["notices"]
+    assert all(e["status"] == "error" for e in results["exercises"])
