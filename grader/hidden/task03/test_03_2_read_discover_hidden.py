@@ -55,7 +55,9 @@ async def test_featured_filter_and_a_bad_cursor(client):
     await communities.seed_community(lea, "Star", featured=True)
     expect.equal(await _names(client, {"featured": "true"}, "GET /communities/discover?featured=true"), ["Star"],
                  "names of featured communities")
-    for cursor in ("not-a-cursor", "e30="):
+    # Not base64 JSON; an empty object; a well-formed cursor whose id is no ObjectId, or null.
+    for cursor in ("not-a-cursor", "e30=", "eyJzIjogIm5ld2VzdCIsICJ2IjogIjIwMjYtMDEtMDFUMDA6MDA6MDArMDA6MDAiLCAiaWQiOiAiYWJjIn0=",
+                   "eyJzIjogIm5ld2VzdCIsICJ2IjogIjIwMjYtMDEtMDFUMDA6MDA6MDArMDA6MDAiLCAiaWQiOiBudWxsfQ=="):
         response = await client.get("/communities/discover", params={"cursor": cursor})
         expect.error(response, 422, f"GET /communities/discover?cursor={cursor}", code="validation_error")
     page = expect.status(await client.get("/communities/discover", params={"sort": "newest", "limit": 1}), 200,

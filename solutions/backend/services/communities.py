@@ -41,6 +41,8 @@ def _encode_cursor(sort: str, community: Community) -> str:
 def _decode_cursor(cursor: str, sort: str) -> tuple:
     try:
         data = json.loads(base64.urlsafe_b64decode(cursor.encode()))
+        if not isinstance(data["id"], str) or not PydanticObjectId.is_valid(data["id"]):
+            raise ValueError("not an id")  # (PydanticObjectId(None) would make a new id)
         value, last_id = data["v"], PydanticObjectId(data["id"])
         if data["s"] != sort:
             raise ValueError("another sort")
