@@ -293,6 +293,24 @@ def check_events(course: Course, root: Path = KIT_ROOT) -> list[str]:
     return problems
 
 
+def check_hints(course: Course, root: Path = KIT_ROOT) -> list[str]:
+    """Every exercise of a code task ends with a ladder of 2 to 4 hints in the shape that the
+    docs site and ``grade hint`` read (grader/hints.py). An environment task needs none, but
+    any hints it has are checked too."""
+    from grader import hints  # imported here: hints reads EXERCISE_HEADING from this module
+
+    problems = []
+    for task in course.tasks:
+        doc = root / task.doc
+        if not doc.is_file():
+            continue  # reported by check_docs
+        found = hints.problems(doc.read_text(encoding="utf-8"), [e.id for e in task.exercises],
+                               required=task.kind == "code")
+        problems += [f"{task.doc}: {problem}" for problem in found]
+    return problems
+
+
 def check_all(course: Course, root: Path = KIT_ROOT) -> list[str]:
-    return (check_docs(course, root) + check_files(course, root) + check_stubs(course, root)
-            + check_markers(course, root) + check_stub_docstrings(course, root) + check_events(course, root))
+    return (check_docs(course, root) + check_hints(course, root) + check_files(course, root)
+            + check_stubs(course, root) + check_markers(course, root) + check_stub_docstrings(course, root)
+            + check_events(course, root))

@@ -151,7 +151,10 @@ def _doc(task_id, title, learner, cls, ids, titles) -> str:
             f"**Method:** TODO: `{cls}.exercise_{k}` (rename it, in `starter/` and `solutions/`).\n",
             "**Rules:**\n- TODO: every rule the tests check, public and hidden, one per line.\n",
             "**Example:** TODO: a request and the response it gets.\n",
-            "**Hints:**\n- TODO\n",
+            # A ladder of 2 to 4 collapsed hints, from a nudge to the exact call (grader/hints.py).
+            f"**Hints** (collapsed; `grade hint {exercise_id}` shows them one at a time):\n",
+            '??? tip "Hint 1 of 2"\n    TODO: a nudge: where to look (a concept section, a model, a route).\n',
+            '??? tip "Hint 2 of 2"\n    TODO: the exact call or query shape, never the solution\'s code.\n',
         ]
     parts += [
         "## Check your work\n",

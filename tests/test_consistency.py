@@ -100,9 +100,17 @@ files = ["backend/services/sales.py"]
   points = 5
 '''
 
+
+def _ladder(exercise_id):
+    """A code task's exercise ends with 2 to 4 hints (grader/hints.py)."""
+    return (f"**Hints** (collapsed; `grade hint {exercise_id}` shows them one at a time):\n\n"
+            '??? tip "Hint 1 of 2"\n    Look at the model.\n\n??? tip "Hint 2 of 2"\n    Call `insert()`.\n')
+
+
 TINY_FILES = {
     "tasks/00-env.md": "# Task 00\n\n## 00.1 Python version\n\n## 00.2 Clock\n",
-    "tasks/M01-sales.md": "# Task M01\n\n## M01.1 Record a sale\n\nText.\n\n## M01.2 Refund a sale\n",
+    "tasks/M01-sales.md": ("# Task M01\n\n## M01.1 Record a sale\n\nText.\n\n" + _ladder("M01.1")
+                           + "\n## M01.2 Refund a sale\n\n" + _ladder("M01.2")),
     "starter/backend/services/sales.py": '''"""Sales."""
 
 
