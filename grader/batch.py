@@ -103,6 +103,7 @@ def grade_fork(task: Task, fork: Fork, out: Path, *, jobs: int = 1, total_timeou
                "--json", str(json_path), "--jobs", str(jobs), "--total-timeout", str(total_timeout),
                "--test-timeout", str(test_timeout)]
     env = {k: v for k, v in os.environ.items() if k not in ("APP_URL", "GITHUB_STEP_SUMMARY")}
+    env["GRADE_STATE"] = str(out / ".progress" / f"{fork.name}.json")  # not the instructor's own progress
     try:
         done = runner(command, capture_output=True, text=True, errors="replace", timeout=total_timeout + GRACE_SECONDS,
                       stdin=subprocess.DEVNULL, env=env)

@@ -5,6 +5,8 @@
     grade selftest        solutions earn full marks, the starter earns zero, everything agrees
     grade list            the tasks and exercises
     grade progress        the last result of each task
+    grade hint 01.4       the next hint of an exercise (one more each time)
+    grade watch 01        grade again on every save of the task's files
     grade serve [--impl PATH] [--port 8000]   the platform with your files (the compose app service)
     grade batch --task 01 FORK... [--out DIR] [--jobs N]   grade many forks (trusted), write a gradebook
     grade release OUT     a learner copy of the kit: no hidden tests, no solutions
@@ -32,7 +34,8 @@ from grader.tree import TreeError
 app = typer.Typer(add_completion=False, no_args_is_help=True, help="Grade course tasks and check the kit.")
 console = Console()
 err = Console(stderr=True)
-COMMANDS = {"task", "doctor", "selftest", "list", "progress", "mutants", "new-task", "serve", "batch", "release"}
+COMMANDS = {"task", "doctor", "selftest", "list", "progress", "mutants", "new-task", "serve", "batch", "release",
+            "hint", "watch"}
 STACKS = ("embedded", "local", "services")
 
 
@@ -87,6 +90,7 @@ def _task_or_exercise(course: manifest.Course, key: str) -> tuple[manifest.Task,
 def grade_task(
     task_key: str, impl: str, stack: str, json_path: Optional[Path], test_timeout: float, total_timeout: float,
     jobs: int = runner.RunOptions.jobs, junit_path: Optional[Path] = None, gradescope_path: Optional[Path] = None,
+    verbose: bool = False,
 ) -> None:
     if stack not in STACKS:
         _fail(f"--stack must be one of {', '.join(STACKS)}, not {stack!r}.")
@@ -115,10 +119,32 @@ def grade_task(
     except KeyboardInterrupt:
         err.print("grade: interrupted; every test process was stopped and nothing was saved.")
         raise typer.Exit(130)
-    render.scorecard(result, console)
-    if not exercises and state.worth_keeping(result, chosen):  # one exercise is not the task's progress
-        state.save(result)
+    show(result, course, record=not exercises and state.worth_keeping(result, chosen), verbose=verbose)
     _write_outputs(result, outputs)
+
+
+def show(result, course: manifest.Course, record: bool, verbose: bool = False) -> None:
+    """Keep the result as the learner's progress (``record``: not for one exercise alone,
+    nor for the solutions), then print the scorecard: compact, or the full table."""
+    from grader import docsite
+
+    stuck: set[str] = set()
+    if record:
+        entry = state.save(result)
+        from grader import hints
+
+        stuck = {e for e, n in entry["not_passed_in_a_row"].items()  # offered only where a ladder exists
+                 if n >= state.STUCK_AFTER and hints.for_exercise(course, e)}
+        try:
+            state.write_progress(course)
+        except OSError as exc:  # the docs site's progress is a convenience: say so, go on
+            err.print(f"grade: could not update the progress file ({exc.strerror or exc}).", highlight=False,
+                      markup=False)
+    if verbose:
+        render.scorecard(result, console)
+        return
+    base = docsite.served_url()
+    render.compact(result, console, link=lambda doc: docsite.link(doc, base), stuck=frozenset(stuck))
 
 
 def _write_outputs(result, outputs: dict[str, Path]) -> None:
@@ -155,10 +181,12 @@ def task_command(
                                               "the exercise as its classname) to this file."),
     gradescope_path: Optional[Path] = typer.Option(None, "--gradescope", help="Also write Gradescope's results.json "
                                                    "(hidden tests visible after publishing) to this file."),
+    verbose: bool = typer.Option(False, "--verbose", "-v", help="The full table: every exercise's first problem "
+                                 "at length, and its tests."),
 ) -> None:
     """Grade one task and print its scorecard. With GITHUB_STEP_SUMMARY set (GitHub Actions),
     a Markdown scorecard is also appended to that file."""
-    grade_task(task, impl, stack, json_path, test_timeout, total_timeout, jobs, junit_path, gradescope_path)
+    grade_task(task, impl, stack, json_path, test_timeout, total_timeout, jobs, junit_path, gradescope_path, verbose)
 
 
 @app.command("doctor")
@@ -265,28 +293,97 @@ def mutants_command(
         console.print(f"Report written to {json_path}", highlight=False, markup=False)
 
 
+@app.command("hint")
+def hint_command(
+    exercise: str = typer.Argument(..., help="The exercise: 01.4."),
+    show_all: bool = typer.Option(False, "--all", help="Every hint of the exercise at once."),
+) -> None:
+    """Show the next hint for an exercise, one more each time (the doc's hint ladder)."""
+    from rich.markdown import Markdown
+
+    from grader import docsite, hints
+
+    course = _load_course()
+    try:
+        task, chosen = _task_or_exercise(course, exercise)
+    except ManifestError as exc:
+        _fail(str(exc))
+    if not chosen:
+        _fail(f"{exercise} is a task; name one of its exercises: {', '.join(e.id for e in task.exercises)}.")
+    found = task.exercise(chosen[0])
+    ladder = hints.for_exercise(course, found.id)
+    where = docsite.link(task.doc_link(found), docsite.served_url())
+    if not ladder:
+        console.print(f"{found.id} {found.title} has no hints; read {where}", highlight=False, markup=False)
+        return
+    shown = range(len(ladder)) if show_all else [state.next_hint(task.id, found.id, len(ladder))]
+    for index in shown:
+        console.print(Text(f"Hint {index + 1} of {len(ladder)} for {found.id} {found.title}", style="bold"))
+        console.print(Markdown(ladder[index]))
+    if not show_all and shown[0] == len(ladder) - 1:
+        console.print("That is the last hint. The section's rules and examples say the rest.", highlight=False,
+                      markup=False)
+    console.print(Text(f"read {where}", style="cyan"))
+
+
+@app.command("watch")
+def watch_command(
+    task: str = typer.Argument(..., help="Task id (01 or 1) or slug (user)."),
+    impl: str = typer.Option("starter", "--impl", help="starter (your work in starter/) or a directory laid out "
+                             "like starter/."),
+    stack: str = typer.Option("embedded", "--stack", help="embedded (fastest) or local."),
+    poll: bool = typer.Option(False, "--poll", help="Look for changes every half second instead of waiting for "
+                              "the system's file events (for folders where those do not arrive)."),
+) -> None:
+    """Grade again each time you save one of the task's files; Ctrl-C stops."""
+    from grader import watch
+
+    if stack not in STACKS[:2]:
+        _fail(f"--stack must be embedded or local, not {stack!r}.")
+    course = _load_course()
+    try:
+        chosen = course.find(task)
+        _check_install(chosen)
+        source = tree.resolve_impl(impl, course)
+    except (ManifestError, TreeError) as exc:
+        _fail(str(exc))
+    if not chosen.files:
+        _fail(f"task {chosen.id} has no files of yours to watch; `grade {chosen.id}` checks it.")
+    options = runner.RunOptions(stack=stack)
+
+    def grade_once() -> None:
+        result = runner.grade(chosen, source, course, options)
+        show(result, course, record=state.worth_keeping(result, source))
+
+    watch.run(grade_once, watch.watched_files(chosen, source, course), say=lambda text: console.print(
+        Text(text, style="dim")), poll=poll)
+
+
 @app.command("serve")
 def serve_command(
     impl: str = typer.Option("starter", "--impl", help="starter, solutions, or a directory laid out like starter/."),
     task: Optional[str] = typer.Option(None, "--task", help="Take only this task's files (default: every task's "
                                        "files the directory has)."),
     host: str = typer.Option("127.0.0.1", "--host"),
-    port: int = typer.Option(8000, "--port"),
+    port: int = typer.Option(8080, "--port", help="8080: the docs site (make docs) has 8000."),
+    reload: bool = typer.Option(False, "--reload", help="Restart with your files each time you save one."),
 ) -> None:
     """Run the platform with your files, taken as grading takes them (Swagger UI at /docs).
     The compose stack's app service runs this."""
-    from grader import serve
+    from grader import serve, watch
 
     course = _load_course()
     try:
         tasks = [course.find(task)] if task else [t for t in course.tasks if t.files]
         chosen = tree.resolve_impl(impl, course)
-        built = serve.build(chosen, course, tasks)
+        serve.build(chosen, course, tasks).root and None  # refuse bad input now, in one line
     except (ManifestError, TreeError) as exc:
         _fail(str(exc))
+    files = [f for t in tasks for f in watch.watched_files(t, chosen, course)] if reload else []
     err.print(f"Serving {chosen.label} at http://{host}:{port} (Swagger UI at /docs); Ctrl-C stops it.",
               highlight=False, markup=False)
-    raise typer.Exit(serve.run(built, host, port, say=lambda line: err.print(line, highlight=False, markup=False)))
+    raise typer.Exit(serve.run(lambda: serve.build(chosen, course, tasks), host, port, reload_files=files,
+                               say=lambda line: err.print(line, highlight=False, markup=False)))
 
 
 @app.command("batch")

@@ -13,7 +13,9 @@ import os
 import signal
 import subprocess
 import sys
+import threading
 from pathlib import Path
+from typing import Callable, Sequence
 
 from grader import KIT_ROOT, tree
 from grader.manifest import Course, Task
@@ -38,13 +40,7 @@ def command(host: str, port: int) -> list[str]:
             "--port", str(port), "--no-access-log"]
 
 
-def run(built: tree.Built, host: str, port: int, say=print) -> int:
-    """Serve the built tree until uvicorn ends or we are told to stop (SIGTERM from
-    ``docker compose down``, Ctrl-C); the tree is removed either way."""
-    for item in built.taken:
-        say(f"taken: {item.path} (sha256 {item.sha256[:12]}...)")
-    for rel, why in built.refused.items():
-        say(f"not taken: {why} (the starter's version is served)")
+def _environment(built: tree.Built) -> dict[str, str]:
     env = {**os.environ, "PYTHONPATH": os.pathsep.join([str(built.root), os.environ.get("PYTHONPATH", "")]).rstrip(
         os.pathsep)}
     # As when grading: the learner's modules are imported at start-up, each within a time
@@ -52,25 +48,59 @@ def run(built: tree.Built, host: str, port: int, say=print) -> int:
     # the rest of the app works (see starter/backend/diagnostics.py).
     env.setdefault("PRELOAD_MODULES", ",".join(tree.module_name(t.path) for t in built.taken))
     env.setdefault("UNAVAILABLE_MODULES", json.dumps({tree.module_name(rel): why for rel, why in built.refused.items()}))
-    proc = subprocess.Popen(command(host, port), cwd=built.root, env=env)
-    stopped = []
+    return env
+
+
+def run(build_tree: Callable[[], tree.Built], host: str, port: int, say=print,
+        reload_files: Sequence[Path] = ()) -> int:
+    """Serve a freshly built tree until uvicorn ends or we are told to stop (SIGTERM from
+    ``docker compose down``, Ctrl-C); the tree is removed either way. With
+    ``reload_files``, a save of one of them lays the tree out again and restarts the app."""
+    stopped: list[int] = []
+    saved = threading.Event()
+    proc: subprocess.Popen | None = None
 
     def stop(signum, _frame):
         stopped.append(signum)
-        proc.send_signal(signal.SIGTERM)
+        if proc is not None:
+            proc.send_signal(signal.SIGTERM)
 
+    def watch_saves() -> None:
+        from grader import watch
+
+        for _changed in watch._events(list(reload_files), poll=False):
+            saved.set()
+            if proc is not None and proc.poll() is None:
+                proc.send_signal(signal.SIGTERM)
+
+    if reload_files:
+        threading.Thread(target=watch_saves, daemon=True).start()
     previous = signal.signal(signal.SIGTERM, stop)
+    built = None
     try:
-        try:
-            code = proc.wait()
-        except KeyboardInterrupt:
-            stopped.append(signal.SIGINT)
-            proc.send_signal(signal.SIGINT)
-            code = proc.wait()
-        return 0 if stopped else code  # asked to stop, and stopped: not a failure
+        while True:
+            built = build_tree()
+            for item in built.taken:
+                say(f"taken: {item.path} (sha256 {item.sha256[:12]}...)")
+            for why in built.refused.values():
+                say(f"not taken: {why} (the starter's version is served)")
+            saved.clear()
+            proc = subprocess.Popen(command(host, port), cwd=built.root, env=_environment(built))
+            try:
+                code = proc.wait()
+            except KeyboardInterrupt:
+                stopped.append(signal.SIGINT)
+                proc.send_signal(signal.SIGINT)
+                code = proc.wait()
+            tree.remove(built.root)
+            built = None
+            if stopped or not saved.is_set():
+                return 0 if stopped else code  # asked to stop, and stopped: not a failure
+            say("a file was saved: restarting with it")
     finally:
         signal.signal(signal.SIGTERM, previous)
-        if proc.poll() is None:
+        if proc is not None and proc.poll() is None:
             proc.kill()
             proc.wait()
-        tree.remove(built.root)
+        if built is not None:
+            tree.remove(built.root)

@@ -10,6 +10,20 @@ from grader import KIT_ROOT, manifest, runner, tree
 TREES = Path(__file__).parent / "fixtures" / "learner_trees"
 
 
+@pytest.fixture(autouse=True, scope="session")
+def _private_progress(tmp_path_factory):
+    """Gradings the tests run (in this process or in a `grade` process they start) keep
+    their progress in a temporary folder, never in the kit's .grade-state.json."""
+    import os
+
+    from grader import state
+
+    path = tmp_path_factory.mktemp("progress") / ".grade-state.json"
+    os.environ["GRADE_STATE"] = str(path)
+    state.STATE_PATH = path
+    yield path
+
+
 @pytest.fixture(scope="session")
 def course():
     return manifest.load()

@@ -74,7 +74,7 @@ def test_json_results_and_saved_progress(tmp_path, state_file):
 
 
 def test_the_starter_scores_zero_with_a_reason_per_exercise():
-    result = invoke("user")
+    result = runner.invoke(cli.app, ["task", "user"], env={"COLUMNS": "250"})  # one unwrapped line per exercise
     assert result.exit_code == 0
     assert "Total: 0 / 100" in result.output
     assert result.output.count("not implemented yet") >= 8

@@ -1,7 +1,8 @@
 """Renderers of a TaskResult (grader/results.py). Each reads the one results model and
 decides nothing: scores, statuses and totals are the model's.
 
-    terminal    scorecard(result, console)          the rich scorecard, for people
+    terminal    compact(result, console, ...)       one line per exercise, for people (the default)
+                scorecard(result, console)          the full table (--verbose)
     jsonfile    write_json(result, path)            the kit's own JSON results (grade --json)
     junit       write_junit(result, path)           JUnit XML, for CI test reports
     gradescope  write_gradescope(result, path)      Gradescope's autograder results.json
@@ -16,9 +17,9 @@ from grader.render.gradescope import gradescope_results, write_gradescope
 from grader.render.jsonfile import write_json
 from grader.render.junit import junit_element, write_junit
 from grader.render.markdown import append_step_summary, markdown_summary
-from grader.render.terminal import MESSAGE_CHARS, STATUS_STYLE, scorecard
+from grader.render.terminal import MESSAGE_CHARS, STATUS_STYLE, compact, reduce_message, scorecard
 
 __all__ = [
     "MESSAGE_CHARS", "STATUS_STYLE", "append_step_summary", "gradescope_results", "junit_element",
-    "markdown_summary", "scorecard", "write_gradescope", "write_json", "write_junit",
+    "markdown_summary", "scorecard", "compact", "reduce_message", "write_gradescope", "write_json", "write_junit",
 ]

@@ -1,4 +1,9 @@
-"""The rich scorecard: the terminal view of a TaskResult, for people."""
+"""The terminal views of a TaskResult, for people: ``compact`` (one line per exercise, the
+default) and ``scorecard`` (the full table, ``--verbose``)."""
+
+import json
+import re
+from typing import Callable
 
 from rich.console import Console
 from rich.panel import Panel
@@ -51,5 +56,74 @@ def scorecard(result: TaskResult, console: Console) -> None:
         f"({sum(e.status == PASS for e in result.exercises)} of {len(result.exercises)} exercises complete, "
         f"{result.duration:.1f} s)"
     )
+    if result.trust:
+        console.print(Text(result.trust[:1].upper() + result.trust[1:] + ".", style="dim"))
+
+
+# -- the compact scorecard (the default) ---------------------------------------------------
+
+SYMBOL = {PASS: "✓", PARTIAL: "~", STATUS_NEEDS_SERVICES: "?"}
+BODY_CHARS = 120  # a response body in a message, once reduced
+_BODY = re.compile(r"(HTTP \d{3}) (\{.*)$", re.S)
+
+
+def reduce_message(message: str) -> str:
+    """The part of a message that explains: "what was done: expected X, got Y", with a
+    response body cut to what matters. An error body is reduced to its code and message
+    (the fields tests look at); another body to its first BODY_CHARS characters."""
+    message = " ".join(message.split())
+    found = _BODY.search(message)
+    if not found:
+        return message
+    raw = found.group(2)
+    try:
+        body = json.loads(raw)
+    except ValueError:
+        body = None
+    if isinstance(body, dict) and isinstance(body.get("error"), dict):
+        error = body["error"]
+        shown = f"error {error.get('code')!r}: {str(error.get('message', ''))[:BODY_CHARS]}"
+    else:
+        shown = raw if len(raw) <= BODY_CHARS else raw[:BODY_CHARS] + "..."
+    return message[:found.start()] + f"{found.group(1)} {shown}"
+
+
+def compact(result: TaskResult, console: Console, link: Callable[[str], str] = lambda doc: doc,
+            stuck: frozenset[str] = frozenset()) -> None:
+    """One line per exercise; the first exercise that is not complete gets its message in
+    full, its doc section, and (when ``stuck``: it has not passed several gradings in a row)
+    the hint command. ``link`` turns a doc anchor into what to show (the docs site's URL
+    when it is served)."""
+    header = Text(f"Task {result.task} - {result.title}", style="bold")
+    header.append(f"   impl: {result.impl}   stack: {result.stack}", style="dim")
+    console.print(header)
+    for notice in result.notices:
+        console.print(Text("! ", style="magenta").append(Text(notice)), soft_wrap=False)
+    width = max((len(f"{e.id} {e.title}") for e in result.exercises), default=0)
+    first = None
+    for exercise in result.exercises:
+        status = exercise.status
+        style = STATUS_STYLE.get(status, "red")
+        line = Text(f"{SYMBOL.get(status, '✗')} ", style=style)
+        line.append(f"{exercise.id} ", style="bold").append(exercise.title.ljust(width - len(exercise.id) - 1))
+        line.append(f" {_points(exercise.score):>5} / {exercise.possible:<3}", style="default")
+        line.append(f" {status:<8}", style=style)
+        if exercise.decided_by_hidden:
+            line.append(" (hidden)", style="dim")
+        if status != PASS:
+            first = first or exercise
+            line.append("  " + reduce_message(exercise.first_problem), style="dim")
+        console.print(line, no_wrap=True, overflow="ellipsis", crop=True)
+    if first is not None:
+        console.print()
+        console.print(Text(f"{first.id} {first.title}: ", style="bold").append(Text(reduce_message(first.first_problem))))
+        console.print(Text(f"  read {link(first.doc)}", style="cyan"))
+        if first.id in stuck:
+            console.print(Text(f"  stuck? `grade hint {first.id}` shows the next hint for this exercise",
+                               style="yellow"))
+    done = sum(e.status == PASS for e in result.exercises)
+    console.print(Text(f"Total: {_points(result.total)} / {result.possible}", style="bold").append(
+        f"   ({done} of {len(result.exercises)} exercises complete, {result.duration:.1f} s; --verbose for every test)",
+        style="default"))
     if result.trust:
         console.print(Text(result.trust[:1].upper() + result.trust[1:] + ".", style="dim"))
