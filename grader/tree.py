@@ -13,6 +13,7 @@ module as one that does not import.
 
 import ast
 import hashlib
+import json
 import os
 import shutil
 import stat
@@ -132,6 +133,7 @@ def lay_out(impl: Impl, files, course: Course, kit_root: Path = KIT_ROOT, *, str
         shutil.copytree(starter, root, dirs_exist_ok=True, ignore=_SKIP, symlinks=True)
         if (kit_root / "shared").is_dir():
             shutil.copytree(kit_root / "shared", root / "shared", ignore=_SKIP, symlinks=True)
+        write_exercises(root, course)
         for rel in files:
             source = impl.source if impl.source is not None else starter
             if not os.path.lexists(source / rel):
@@ -147,6 +149,16 @@ def lay_out(impl: Impl, files, course: Course, kit_root: Path = KIT_ROOT, *, str
         remove(root)
         raise
     return built
+
+
+EXERCISES_FILE = "exercises.json"
+
+
+def write_exercises(root: Path, course: Course) -> None:
+    """What the app needs to say which exercise a stub belongs to (its 501 answer, see
+    starter/backend/diagnostics.py), from the manifest: id -> title and doc section."""
+    table = {e.id: {"title": e.title, "doc": t.doc_link(e)} for t in course.tasks for e in t.exercises}
+    (root / EXERCISES_FILE).write_text(json.dumps(table, indent=1) + "\n", encoding="utf-8")
 
 
 def rebuild(root: Path, impl: Impl, task: Task, course: Course, kit_root: Path = KIT_ROOT, *,

@@ -186,7 +186,7 @@ async def client(request, app):
         async with remote.client_for(request.getfixturevalue("_remote_app")) as http:
             yield http
         return
-    transport = httpx.ASGITransport(app=app)
+    transport = remote.StubTransport(httpx.ASGITransport(app=app))
     async with httpx.AsyncClient(transport=transport, base_url="http://platform.test") as http:
         yield http
 

@@ -220,10 +220,50 @@ class _AppTransport(httpx.AsyncBaseTransport):
             raise AppEnded(f"{doing}: the connection to the app failed ({type(exc).__name__}).") from None
         if response.status_code == 500:
             _raise_for_exception(doing, response)
+        raise_for_stub(doing, response)
         return response
 
     async def aclose(self) -> None:
         pass  # the connection pool lives as long as the test process (one event loop)
+
+
+def raise_for_stub(doing: str, response: httpx.Response) -> None:
+    """A 501 from the app's stub handler: the method is not written yet. Said the same way
+    on every stack, with the line of the stub (the text is the kit's own)."""
+    if response.status_code != 501:
+        return
+    try:
+        error = json.loads(response.content)["error"]
+        details = error["details"] if error["code"] == "not_implemented" else None
+    except (ValueError, KeyError, TypeError):
+        return
+    if not isinstance(details, dict):
+        return
+    where = details.get("where")
+    at = f" (at {_cut(where)})" if isinstance(where, str) else ""
+    exercise = details.get("exercise")
+    of = f" (exercise {_cut(exercise)})" if isinstance(exercise, str) else ""
+    text = _cut(details.get("text") or "") or "this method"
+    raise AppRaised(f"{doing}: not implemented yet: {text} still raises NotImplementedError{at}{of}.",
+                    f"{doing}: not implemented yet: this method still raises NotImplementedError{at}{of}.")
+
+
+class StubTransport(httpx.AsyncBaseTransport):
+    """The embedded stack's client transport: the app in this process, its 501 for a stub
+    turned into the same verdict as on the other stacks."""
+
+    def __init__(self, inner: httpx.AsyncBaseTransport):
+        self.inner = inner
+
+    async def handle_async_request(self, request: httpx.Request) -> httpx.Response:
+        response = await self.inner.handle_async_request(request)
+        if response.status_code == 501:
+            await response.aread()
+            raise_for_stub(f"{request.method} {request.url.path}", response)
+        return response
+
+    async def aclose(self) -> None:
+        await self.inner.aclose()
 
 
 def _raise_for_exception(doing: str, response: httpx.Response) -> None:

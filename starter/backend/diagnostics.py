@@ -16,6 +16,7 @@ import faulthandler
 import importlib
 import json
 import os
+import re
 import signal
 import sys
 import traceback
@@ -116,6 +117,60 @@ def where(exc: BaseException) -> str | None:
         if path.startswith(SERVICE_DIR):
             found = f"{path}:{lineno} in {frame.f_code.co_name}"
     return found
+
+
+_EXERCISE = re.compile(r"Exercise ([A-Z]*\d+\.\d+)")
+EXERCISES_FILE = os.path.join(APP_ROOT, "exercises.json")  # written by the grader's tree builder
+
+
+def _exercises() -> dict:
+    """Exercise id -> {"title", "doc"}, from the course manifest by way of the file the kit
+    writes beside the app when it lays the app out (grading, ``grade serve``); empty when the
+    app runs from a plain checkout."""
+    try:
+        with open(EXERCISES_FILE, encoding="utf-8") as handle:
+            data = json.load(handle)
+    except (OSError, ValueError):
+        return {}
+    return data if isinstance(data, dict) else {}
+
+
+def _service_stub(exc: BaseException):
+    """The innermost service-layer frame a NotImplementedError was raised in, if any."""
+    found = None
+    for frame, lineno in traceback.walk_tb(exc.__traceback__):
+        if os.path.relpath(frame.f_code.co_filename, APP_ROOT).startswith(SERVICE_DIR):
+            found = (frame, lineno)
+    return found
+
+
+def not_implemented(exc: BaseException) -> dict | None:
+    """The 501 body for a learner's method that still raises NotImplementedError: which
+    exercise it belongs to (from its docstring) and the doc section to read. None when the
+    error did not come from the service layer (a library's NotImplementedError)."""
+    stub = _service_stub(exc)
+    if stub is None:
+        return None
+    frame, lineno = stub
+    target = frame.f_globals
+    qualname = frame.f_code.co_qualname
+    for part in qualname.split("."):
+        target = target.get(part) if isinstance(target, dict) else getattr(target, part, None)
+    found = _EXERCISE.search(getattr(target, "__doc__", None) or "")
+    exercise = found.group(1) if found else None
+    info = _exercises().get(exercise, {}) if exercise else {}
+    path = os.path.relpath(frame.f_code.co_filename, APP_ROOT)
+    if exercise:
+        named = f"Exercise {exercise}" + (f" ({info['title']})" if info.get("title") else "")
+        message = f"{named} is not done yet: {qualname} still raises NotImplementedError."
+    else:
+        message = f"{qualname} is not done yet: it still raises NotImplementedError."
+    if info.get("doc"):
+        message += f" Read {info['doc']}."
+    details = {"exercise": exercise, "title": info.get("title"), "doc": info.get("doc"),
+               "where": f"{path}:{lineno} in {frame.f_code.co_name}", "text": str(exc)[:TEXT_LIMIT]}
+    return {"error": {"code": "not_implemented", "message": message,
+                      "details": {k: v for k, v in details.items() if v}}}
 
 
 def describe(exc: BaseException) -> dict:

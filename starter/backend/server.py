@@ -14,7 +14,7 @@ from beanie import init_beanie
 from fastapi import FastAPI, Request
 from fastapi.encoders import jsonable_encoder
 from fastapi.exceptions import RequestValidationError
-from fastapi.responses import JSONResponse
+from fastapi.responses import HTMLResponse, JSONResponse
 
 from backend import __version__
 from backend.config import Settings
@@ -26,6 +26,19 @@ from shared.errors import AppError
 from shared.models import ALL_DOCUMENTS
 
 log = logging.getLogger("backend")
+DOCS_SITE = "http://127.0.0.1:8000/"  # where `make docs` serves the course's docs site
+START_PAGE = """<!doctype html>
+<html lang="en"><head><meta charset="utf-8"><title>Social Commerce Platform API</title>
+<style>body{{font-family:system-ui,sans-serif;max-width:40rem;margin:3rem auto;line-height:1.5}}</style></head>
+<body><h1>Social Commerce Platform API</h1><p>Version {version}. The app is running.</p>
+<ul>
+<li><a href="/docs">Swagger UI</a>: try every endpoint (an endpoint whose method is still a stub
+answers 501, naming its exercise and the doc section to read).</li>
+<li><a href="/health">/health</a>: the app and its database.</li>
+<li><a href="{docs}">The course's docs site</a>: the tasks and your progress
+(start it with <code>make docs</code>).</li>
+</ul></body></html>
+"""
 
 
 def create_app(
@@ -76,8 +89,11 @@ def create_app(
     app.include_router(suppliers.router)
     app.include_router(communities.router)
 
-    @app.get("/", tags=["Status"])
-    async def root() -> dict:
+    @app.get("/", tags=["Status"], response_model=None)
+    async def root(request: Request) -> dict | HTMLResponse:
+        # A browser gets a start page with where to go next; an API client gets the status.
+        if "text/html" in request.headers.get("accept", ""):
+            return HTMLResponse(START_PAGE.format(version=__version__, docs=DOCS_SITE))
         return {"status": "ok", "message": "Social Commerce Platform API", "version": __version__}
 
     @app.get("/health", tags=["Status"])
@@ -117,6 +133,15 @@ def _mongo_client(url: str):
 
 
 def _install_error_handlers(app: FastAPI) -> None:
+    @app.exception_handler(NotImplementedError)
+    async def not_done_yet(_: Request, exc: NotImplementedError) -> JSONResponse:
+        # A learner's method that is still a stub: 501 naming the exercise and its doc
+        # section, not a bare 500. Anything else is left to the other handlers.
+        body = diagnostics.not_implemented(exc)
+        if body is None:
+            raise exc
+        return JSONResponse(body, status_code=501)
+
     @app.exception_handler(AppError)
     async def app_error(_: Request, exc: AppError) -> JSONResponse:
         return JSONResponse(exc.to_body(), status_code=exc.status_code)
