@@ -6,9 +6,11 @@ STAMP  := $(VENV)/.installed
 
 TASK  ?= 01
 IMPL  ?= starter
+EX    ?= $(TASK)
 STACK ?= embedded
 
-.PHONY: setup grade doctor list progress test verify unit serve bench clean stack-up stack-grade stack-down
+.PHONY: setup grade doctor list progress test verify unit serve watch hint bench clean stack-up stack-grade stack-down
+.PHONY: docs docs-build
 
 setup: $(STAMP)
 
@@ -35,8 +37,24 @@ unit: $(STAMP)  ## the grader's own unit tests
 	@test -d tests || { echo "make unit: this copy of the kit has no tests/ (a learner release); make grade TASK=01 grades your work."; exit 2; }
 	$(BIN)/python -m pytest tests -q
 
-serve: $(STAMP)  ## make serve [IMPL=PATH]: the platform with your files at http://127.0.0.1:8000/docs (no MongoDB needed)
-	MONGODB_URL="$${MONGODB_URL:-mongomock://}" $(BIN)/grade serve --impl $(IMPL)
+serve: $(STAMP)  ## make serve [IMPL=PATH]: the platform with your files at http://127.0.0.1:8080/docs, restarted on save (no MongoDB needed)
+	MONGODB_URL="$${MONGODB_URL:-mongomock://}" $(BIN)/grade serve --impl $(IMPL) --reload
+
+watch: $(STAMP)  ## make watch TASK=01: grade again on every save of the task's files
+	@$(BIN)/grade watch $(TASK) --impl $(IMPL)
+
+hint: $(STAMP)  ## make hint EX=01.4: the next hint of an exercise
+	@$(BIN)/grade hint $(EX)
+
+# The task docs as a website (mkdocs.yml; docs_hooks/site.py builds it from tasks/ and README.md),
+# with your progress from the last `make grade` on each page.
+DOCS_ADDR ?= 127.0.0.1:8000
+
+docs: $(STAMP)  ## the docs site at http://$(DOCS_ADDR)/, reloading as the docs or your progress change
+	NO_MKDOCS_2_WARNING=1 $(BIN)/mkdocs serve --dev-addr $(DOCS_ADDR)
+
+docs-build: $(STAMP)  ## the docs site into site/, strictly: a broken link or anchor fails the build
+	NO_MKDOCS_2_WARNING=1 $(BIN)/mkdocs build --strict --site-dir site
 
 verify: $(STAMP)  ## solutions earn full marks, the starter zero, manifest/docs/tests agree
 	@$(BIN)/grade selftest
