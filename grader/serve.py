@@ -68,7 +68,7 @@ def run(build_tree: Callable[[], tree.Built], host: str, port: int, say=print,
     def watch_saves() -> None:
         from grader import watch
 
-        for _changed in watch._events(list(reload_files), poll=False):
+        for _ in watch.saves(list(reload_files)):
             saved.set()
             if proc is not None and proc.poll() is None:
                 proc.send_signal(signal.SIGTERM)

@@ -1,16 +1,18 @@
 """``grade watch``: grade again each time a learner file of the task is saved.
 
-The system's file events come through watchfiles; where they do not arrive (some network
-and container mounts), ``--poll`` looks at the files' times and sizes twice a second, and
-so does the loop when watchfiles cannot start at all. Nothing a learner's code does ends
+The loop looks at the files' times and sizes twice a second, which works everywhere;
+the system's file events (through watchfiles, unless ``--poll``) make it react at once.
+Where those events do not arrive (some network and container mounts) nothing is lost. Nothing a learner's code does ends
 the loop: a grading that fails is reported and the loop waits for the next save. Ctrl-C
 ends it.
 """
 
 import os
+import queue
+import threading
 import time
 from pathlib import Path
-from typing import Callable, Iterator
+from typing import Callable
 
 from grader import KIT_ROOT
 from grader.manifest import Course, Task
@@ -36,40 +38,27 @@ def _signature(files: list[Path]) -> tuple:
     return tuple(marks)
 
 
-def _polled(files: list[Path]) -> Iterator[set[Path]]:
-    seen = _signature(files)
-    while True:
-        time.sleep(POLL_SECONDS)
-        now = _signature(files)
-        if now != seen:
-            changed = {f for f, a, b in zip(files, seen, now) if a != b}
-            seen = now
-            yield changed
-
-
-def _events(files: list[Path], poll: bool) -> Iterator[set[Path]]:
-    """Sets of learner files that changed, as they change."""
-    if poll:
-        yield from _polled(files)
-        return
+def _native_events(files: list[Path], wake: queue.Queue, stop: threading.Event) -> None:
+    """Put something in ``wake`` whenever the system says a learner file changed. Runs in a
+    thread started before the first grading, so a save is never missed while it starts."""
     try:
         import watchfiles
-    except ImportError:
-        yield from _polled(files)
-        return
-    wanted = {str(f.resolve()) for f in files}
-    folders = sorted({str(f.parent) for f in files if f.parent.is_dir()})
-    try:
+
+        wanted = {str(f.resolve()) for f in files}
+        folders = sorted({str(f.parent) for f in files if f.parent.is_dir()})
         # Folders, not files: editors often save by writing a new file and renaming it.
-        for changes in watchfiles.watch(*folders, watch_filter=lambda _change, path: str(Path(path).resolve()) in wanted,
-                                        debounce=int(SETTLE_SECONDS * 1000), raise_interrupt=True):
-            yield {Path(path) for _change, path in changes}
-    except (OSError, RuntimeError):  # no file events here (a limit, an odd file system): poll
-        yield from _polled(files)
+        for _changes in watchfiles.watch(*folders, stop_event=stop, raise_interrupt=False,
+                                         watch_filter=lambda _change, path: str(Path(path).resolve()) in wanted):
+            wake.put(True)
+    except Exception:  # noqa: BLE001 (no file events here: the polling in run() still sees every save)
+        return
 
 
 def run(grade_once: Callable[[], None], files: list[Path], say: Callable[[str], None] = print,
         poll: bool = False) -> None:
+    """Grade, then wait for a save and grade again, until Ctrl-C. What decides that a file
+    changed is its time and size, looked at every POLL_SECONDS; the system's file events
+    (unless ``poll``) only make the loop react at once."""
     def attempt() -> None:
         try:
             grade_once()
@@ -79,19 +68,52 @@ def run(grade_once: Callable[[], None], files: list[Path], say: Callable[[str], 
             say(f"grading failed ({type(exc).__name__}: {exc}); waiting for the next save")
 
     names = ", ".join(str(f) for f in files)
-    events = None
+    wake: queue.Queue = queue.Queue()
+    stop = threading.Event()
+    if not poll:
+        threading.Thread(target=_native_events, args=(files, wake, stop), daemon=True).start()
     try:
         while True:
-            before = _signature(files)
+            graded = _signature(files)
             attempt()
-            if _signature(files) != before:  # saved while grading: that version is not graded yet
+            if _signature(files) != graded:  # saved while grading: that version is not graded yet
                 say(f"{time.strftime('%H:%M:%S')} saved while grading: grading again")
                 continue
             say(f"Watching {names}; save to grade again, Ctrl-C to stop.")
-            if events is None:
-                events = _events(files, poll)
-            changed = next(events)
-            time.sleep(SETTLE_SECONDS)
-            say(f"{time.strftime('%H:%M:%S')} saved {', '.join(sorted(p.name for p in changed))}: grading again")
+            while _signature(files) == graded:
+                try:
+                    wake.get(timeout=POLL_SECONDS)
+                except queue.Empty:
+                    pass
+            time.sleep(SETTLE_SECONDS)  # an editor's save can be several writes
+            while not wake.empty():
+                wake.get_nowait()
+            now = _signature(files)
+            changed = sorted(f.name for f, a, b in zip(files, graded, now) if a != b) or ["a file"]
+            say(f"{time.strftime('%H:%M:%S')} saved {', '.join(changed)}: grading again")
     except KeyboardInterrupt:
         say("Stopped watching.")
+    finally:
+        stop.set()
+
+
+def saves(files: list[Path]):
+    """Yield once per save of one of ``files`` (for ``grade serve --reload``). Saves are
+    counted from the first ``next()``."""
+    wake: queue.Queue = queue.Queue()
+    stop = threading.Event()
+    threading.Thread(target=_native_events, args=(files, wake, stop), daemon=True).start()
+    seen = _signature(files)
+    try:
+        while True:
+            try:
+                wake.get(timeout=POLL_SECONDS)
+            except queue.Empty:
+                pass
+            now = _signature(files)
+            if now != seen:
+                time.sleep(SETTLE_SECONDS)
+                seen = _signature(files)
+                yield
+    finally:
+        stop.set()

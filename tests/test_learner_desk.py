@@ -132,3 +132,33 @@ def test_the_running_app_answers_501_for_a_stub_and_has_a_start_page(tmp_path):
     finally:
         os.killpg(proc.pid, signal.SIGTERM)
         assert proc.wait(timeout=20) == 0
+
+
+def test_serve_reload_restarts_the_app_with_a_saved_file(tmp_path):
+    mine = _learner(tmp_path)
+    port = free_port()
+    url = f"http://127.0.0.1:{port}"
+    env = {**os.environ, "MONGODB_URL": "mongomock://"}
+    proc = subprocess.Popen([sys.executable, "-m", "grader", "serve", "--impl", str(mine), "--port", str(port),
+                             "--reload"], cwd=tmp_path, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
+                            start_new_session=True)
+
+    def login_status(wanted: int) -> None:
+        deadline = time.monotonic() + 60
+        while True:
+            try:
+                if httpx.post(url + "/login", json={"email": "ada@example.com", "password": "x"},
+                              timeout=2).status_code == wanted:
+                    return
+            except httpx.HTTPError:
+                pass
+            assert time.monotonic() < deadline and proc.poll() is None, f"no {wanted} from POST /login"
+            time.sleep(0.3)
+
+    try:
+        login_status(501)  # the stub
+        shutil.copy(KIT_ROOT / "solutions" / "backend/services/auth.py", mine / "backend/services/auth.py")
+        login_status(401)  # the saved version: an unknown email is refused
+    finally:
+        os.killpg(proc.pid, signal.SIGTERM)
+        assert proc.wait(timeout=20) == 0

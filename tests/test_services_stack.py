@@ -174,3 +174,29 @@ def test_an_app_that_is_down_is_a_stack_problem_not_a_fail(mongodb, tmp_path):
     assert not results["graded"] and results["total"] == 0
     assert any("did not answer GET /health" in n for n in results["notices"]), results["notices"]
     assert all(e["status"] == "error" for e in results["exercises"])
+
+
+def test_an_app_that_stops_answering_is_waited_for_once(monkeypatch):
+    """A learner's request that never ends holds the app service; the grader cannot restart it,
+    so it waits for it once and then reports the rest at once (not one wait per test)."""
+    import socket
+
+    from grader.testkit import remote
+
+    monkeypatch.setattr(remote, "EXTERNAL_WAIT", 0.6)
+    listener = socket.socket()
+    listener.bind(("127.0.0.1", 0))
+    listener.listen()  # accepts connections, never answers
+    env = {"APP_URL": f"http://127.0.0.1:{listener.getsockname()[1]}", "DATABASE_NAME": "d", "JWT_SECRET": "s" * 48}
+    try:
+        app = remote.ExternalApp(1.0, env)
+        started = time.monotonic()
+        with pytest.raises(remote.AppUnavailable, match="did not answer GET /health within 0.6 s"):
+            app.ensure_running()
+        first = time.monotonic() - started
+        started = time.monotonic()
+        with pytest.raises(remote.AppUnavailable):
+            app.ensure_running()
+        assert first >= 0.6 and time.monotonic() - started < 0.1
+    finally:
+        listener.close()

@@ -341,6 +341,7 @@ class ExternalApp:
         self.request_timeout = request_timeout
         self.process = _ExternalProcess(env["APP_URL"])
         self.needs_restart = True  # here: "check that it answers before the next test"
+        self.gone = ""  # why the app is given up on, once it did not come back
         self.after_hang = "the grader did not start this app and cannot restart it: later tests may wait on it too"
         self._pool: httpx.AsyncHTTPTransport | None = None
 
@@ -353,12 +354,15 @@ class ExternalApp:
         return None  # somebody else started it
 
     def ensure_running(self) -> _ExternalProcess:
+        if self.gone:  # it did not come back once: the grader cannot restart it, so do not wait again
+            raise AppUnavailable(self.gone)
         if self.needs_restart:
             deadline = time.monotonic() + EXTERNAL_WAIT
             while not self.process.healthy():
                 if time.monotonic() >= deadline:
-                    raise AppUnavailable(f"the app at {self.process.url} did not answer GET /health within "
-                                         f"{EXTERNAL_WAIT:g} s (look at its service's log).")
+                    self.gone = (f"the app at {self.process.url} did not answer GET /health within {EXTERNAL_WAIT:g} s "
+                                 "(a request that never ends holds it, or it stopped: look at its service's log).")
+                    raise AppUnavailable(self.gone)
                 time.sleep(0.2)
             self.needs_restart = False
             self._pool = None  # connections kept alive may have gone to a process that ended
