@@ -18,10 +18,19 @@ def _private_progress(tmp_path_factory):
 
     from grader import state
 
+    kit_file = KIT_ROOT / ".grade-state.json"
+
+    def mark():
+        return kit_file.stat().st_mtime_ns if kit_file.exists() else None
+
+    before = mark()
     path = tmp_path_factory.mktemp("progress") / ".grade-state.json"
     os.environ["GRADE_STATE"] = str(path)
     state.STATE_PATH = path
     yield path
+    # A grading started with an environment of its own (not inheriting GRADE_STATE) would
+    # have written the kit's own progress file: say so, as an error of the last test.
+    assert mark() == before, f"a test wrote {kit_file}: pass GRADE_STATE on to the gradings it starts"
 
 
 @pytest.fixture(scope="session")

@@ -61,7 +61,8 @@ def _argv(words: list[str], mounts: dict[str, str], port: int | None = None) -> 
 
 
 def _env(service: dict, hosts: dict[str, str]) -> dict[str, str]:
-    env = dict(BASE_ENV, HOME=os.environ.get("HOME", "/tmp"))
+    # GRADE_STATE: the tests' own progress file (tests/conftest.py), not the kit's.
+    env = dict(BASE_ENV, HOME=os.environ.get("HOME", "/tmp"), GRADE_STATE=os.environ["GRADE_STATE"])
     for name, value in service["environment"].items():
         for compose_host, here in hosts.items():
             value = str(value).replace(compose_host, here)
