@@ -332,8 +332,8 @@ def watch_command(
     impl: str = typer.Option("starter", "--impl", help="starter (your work in starter/) or a directory laid out "
                              "like starter/."),
     stack: str = typer.Option("embedded", "--stack", help="embedded (fastest) or local."),
-    poll: bool = typer.Option(False, "--poll", help="Look for changes every half second instead of waiting for "
-                              "the system's file events (for folders where those do not arrive)."),
+    poll: bool = typer.Option(False, "--poll", help="Do not use the system's file events at all, only look at "
+                              "the files every half second (which the loop always does too)."),
 ) -> None:
     """Grade again each time you save one of the task's files; Ctrl-C stops."""
     from grader import watch
