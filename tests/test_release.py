@@ -98,3 +98,12 @@ def test_release_refuses_a_folder_in_use(tmp_path):
     with pytest.raises(release.ReleaseError, match="inside the kit"):
         release.write(KIT_ROOT / "release-here", course)
     assert (tmp_path / "x").is_file() and not (KIT_ROOT / "release-here").exists()
+
+
+def test_the_docs_site_builds_strictly_from_the_release(learner_copy, tmp_path):
+    """Learners read the docs as a website: nothing the release leaves out may break a link."""
+    env = {**os.environ, "PYTHONPATH": str(learner_copy), "NO_MKDOCS_2_WARNING": "1"}
+    done = subprocess.run([sys.executable, "-m", "mkdocs", "build", "--strict", "-d", str(tmp_path / "site")],
+                          cwd=learner_copy, env=env, capture_output=True, text=True, timeout=120)
+    assert done.returncode == 0, done.stderr[-2000:]
+    assert (tmp_path / "site" / "tasks" / "01-user" / "index.html").is_file()
