@@ -376,14 +376,17 @@ def serve_command(
     try:
         tasks = [course.find(task)] if task else [t for t in course.tasks if t.files]
         chosen = tree.resolve_impl(impl, course)
-        serve.build(chosen, course, tasks).root and None  # refuse bad input now, in one line
     except (ManifestError, TreeError) as exc:
         _fail(str(exc))
     files = [f for t in tasks for f in watch.watched_files(t, chosen, course)] if reload else []
     err.print(f"Serving {chosen.label} at http://{host}:{port} (Swagger UI at /docs); Ctrl-C stops it.",
               highlight=False, markup=False)
-    raise typer.Exit(serve.run(lambda: serve.build(chosen, course, tasks), host, port, reload_files=files,
-                               say=lambda line: err.print(line, highlight=False, markup=False)))
+    try:
+        code = serve.run(lambda: serve.build(chosen, course, tasks), host, port, reload_files=files,
+                         say=lambda line: err.print(line, highlight=False, markup=False))
+    except TreeError as exc:  # the tree could not be laid out (an incomplete kit)
+        _fail(str(exc))
+    raise typer.Exit(code)
 
 
 @app.command("batch")

@@ -22,11 +22,7 @@ from grader.manifest import Course, Task
 
 
 def files_of(tasks: list[Task]) -> list[str]:
-    seen: dict[str, None] = {}
-    for task in tasks:
-        for rel in task.files:
-            seen.setdefault(rel, None)
-    return list(seen)
+    return list(dict.fromkeys(rel for task in tasks for rel in task.files))  # in order, once each
 
 
 def build(impl: tree.Impl, course: Course, tasks: list[Task], kit_root: Path = KIT_ROOT) -> tree.Built:

@@ -2,9 +2,9 @@
 
 The loop looks at the files' times and sizes twice a second, which works everywhere;
 the system's file events (through watchfiles, unless ``--poll``) make it react at once.
-Where those events do not arrive (some network and container mounts) nothing is lost. Nothing a learner's code does ends
-the loop: a grading that fails is reported and the loop waits for the next save. Ctrl-C
-ends it.
+Where those events do not arrive (some network and container mounts) nothing is lost.
+Nothing a learner's code does ends the loop: a grading that fails is reported and the loop
+waits for the next save. Ctrl-C ends it.
 """
 
 import os
@@ -54,6 +54,29 @@ def _native_events(files: list[Path], wake: queue.Queue, stop: threading.Event) 
         return
 
 
+def _listen(files: list[Path], native: bool) -> tuple[queue.Queue, threading.Event]:
+    """A queue the system's file events wake (when ``native``), and the event that stops them."""
+    wake: queue.Queue = queue.Queue()
+    stop = threading.Event()
+    if native:
+        threading.Thread(target=_native_events, args=(files, wake, stop), daemon=True).start()
+    return wake, stop
+
+
+def _next_save(files: list[Path], since: tuple, wake: queue.Queue) -> tuple:
+    """Wait until the files' signature differs from ``since``, let the save settle, and
+    return the new signature."""
+    while _signature(files) == since:
+        try:
+            wake.get(timeout=POLL_SECONDS)
+        except queue.Empty:
+            pass
+    time.sleep(SETTLE_SECONDS)  # an editor's save can be several writes
+    while not wake.empty():
+        wake.get_nowait()
+    return _signature(files)
+
+
 def run(grade_once: Callable[[], None], files: list[Path], say: Callable[[str], None] = print,
         poll: bool = False) -> None:
     """Grade, then wait for a save and grade again, until Ctrl-C. What decides that a file
@@ -68,10 +91,7 @@ def run(grade_once: Callable[[], None], files: list[Path], say: Callable[[str], 
             say(f"grading failed ({type(exc).__name__}: {exc}); waiting for the next save")
 
     names = ", ".join(str(f) for f in files)
-    wake: queue.Queue = queue.Queue()
-    stop = threading.Event()
-    if not poll:
-        threading.Thread(target=_native_events, args=(files, wake, stop), daemon=True).start()
+    wake, stop = _listen(files, native=not poll)
     try:
         while True:
             graded = _signature(files)
@@ -80,15 +100,7 @@ def run(grade_once: Callable[[], None], files: list[Path], say: Callable[[str], 
                 say(f"{time.strftime('%H:%M:%S')} saved while grading: grading again")
                 continue
             say(f"Watching {names}; save to grade again, Ctrl-C to stop.")
-            while _signature(files) == graded:
-                try:
-                    wake.get(timeout=POLL_SECONDS)
-                except queue.Empty:
-                    pass
-            time.sleep(SETTLE_SECONDS)  # an editor's save can be several writes
-            while not wake.empty():
-                wake.get_nowait()
-            now = _signature(files)
+            now = _next_save(files, graded, wake)
             changed = sorted(f.name for f, a, b in zip(files, graded, now) if a != b) or ["a file"]
             say(f"{time.strftime('%H:%M:%S')} saved {', '.join(changed)}: grading again")
     except KeyboardInterrupt:
@@ -100,20 +112,11 @@ def run(grade_once: Callable[[], None], files: list[Path], say: Callable[[str], 
 def saves(files: list[Path]):
     """Yield once per save of one of ``files`` (for ``grade serve --reload``). Saves are
     counted from the first ``next()``."""
-    wake: queue.Queue = queue.Queue()
-    stop = threading.Event()
-    threading.Thread(target=_native_events, args=(files, wake, stop), daemon=True).start()
+    wake, stop = _listen(files, native=True)
     seen = _signature(files)
     try:
         while True:
-            try:
-                wake.get(timeout=POLL_SECONDS)
-            except queue.Empty:
-                pass
-            now = _signature(files)
-            if now != seen:
-                time.sleep(SETTLE_SECONDS)
-                seen = _signature(files)
-                yield
+            seen = _next_save(files, seen, wake)
+            yield
     finally:
         stop.set()
