@@ -18,13 +18,9 @@ def served_url(path: Path | None = None, timeout: float = 0.3) -> str | None:
         return None
     if not isinstance(url, str) or not url.startswith(("http://127.0.0.1", "http://localhost")):
         return None  # only a site on this machine: the file is ours, but be strict about it
-    import httpx
+    from grader.stacks.process import http_ok
 
-    try:
-        with httpx.Client(timeout=timeout, trust_env=False) as client:
-            if client.get(url).status_code != 200:
-                return None
-    except httpx.HTTPError:
+    if http_ok(url, timeout):
         return None  # a file left by a server that stopped
     return url if url.endswith("/") else url + "/"
 

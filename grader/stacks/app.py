@@ -55,12 +55,22 @@ def external_url(env=None) -> str:
     return (os.environ if env is None else env).get("APP_URL", "").strip()
 
 
+# What the tests must know of an app they did not start (the others have defaults); the
+# compose file gives the app and grader services the same values. Read by the check below
+# and by grader/testkit/remote.py.
+EXTERNAL_SETTINGS = ("APP_URL", "DATABASE_NAME", "JWT_SECRET")
+
+
+def missing_settings(env) -> list[str]:
+    return [name for name in EXTERNAL_SETTINGS if not env.get(name)]
+
+
 def external(env=None) -> Backend:
     """The app at APP_URL, checked once before grading: it answers GET /health, and the
     settings it shares with the tests are given (see grader/testkit/remote.py)."""
     env = os.environ if env is None else env
     url = external_url(env)
-    missing = [name for name in ("DATABASE_NAME", "JWT_SECRET") if not env.get(name)]
+    missing = missing_settings(env)
     if missing:
         return Backend("app", url, problem=f"APP_URL is set but {', '.join(missing)} is not: the tests must know the "
                        "settings the app runs with (the compose file gives both services the same ones).")

@@ -15,7 +15,8 @@ from pathlib import Path
 import httpx
 
 from grader import reap
-from grader.stacks.app import AppProcess, AppStartError, Sandbox
+from grader.stacks.app import AppProcess, AppStartError, Sandbox, missing_settings
+from grader.stacks.process import http_ok
 from grader.tree import module_name
 
 TEXT_LIMIT = 300
@@ -72,7 +73,19 @@ class GradingSettings:
     bcrypt_rounds: int = 4
 
 
-class RemoteApp:
+class _Connections:
+    """One pool for all tests: building a transport (and its TLS context) per test costs
+    more than most tests. Reset ``_pool`` when the app behind it restarts."""
+
+    _pool: httpx.AsyncHTTPTransport | None = None
+
+    def connections(self) -> httpx.AsyncHTTPTransport:
+        if self._pool is None:
+            self._pool = httpx.AsyncHTTPTransport(verify=False, trust_env=False)
+        return self._pool
+
+
+class RemoteApp(_Connections):
     """One app process per test process, restarted when a test hangs or ends it.
 
     The app imports the learner's modules at start-up, each with a time limit, and refuses
@@ -105,15 +118,7 @@ class RemoteApp:
         self.reported: set[str] = set()
         self._launched_unchecked = False  # launched at session start, not yet waited for
         self.after_hang = "the grader restarted the app"
-        self._pool: httpx.AsyncHTTPTransport | None = None
         reap.become_subreaper()  # whatever the app leaves behind comes back to us
-
-    def connections(self) -> httpx.AsyncHTTPTransport:
-        """One pool for all tests: building a transport (and its TLS context) per test costs
-        more than most tests."""
-        if self._pool is None:
-            self._pool = httpx.AsyncHTTPTransport(verify=False, trust_env=False)
-        return self._pool
 
     def launch(self) -> None:
         """Start the first app process without waiting for it (see ensure_running)."""
@@ -274,9 +279,6 @@ def _raise_for_exception(doing: str, response: httpx.Response) -> None:
         return  # not the kit's error body: let the test report the status it got
     where = details.get("where")
     at = f" (at {_cut(where)})" if isinstance(where, str) else ""
-    if name == "NotImplementedError" and at:
-        raise AppRaised(f"{doing}: not implemented yet: {text or 'this method'} still raises NotImplementedError{at}.",
-                        f"{doing}: not implemented yet: this method still raises NotImplementedError{at}.")
     if name == "ModuleUnavailable":
         raise AppEnded(f"{doing}: your code does not import: {text}")  # the grader's own words
     if name in ("SystemExit", "KeyboardInterrupt"):
@@ -304,14 +306,9 @@ class _ExternalProcess:
         return "it runs outside the grader, at APP_URL"
 
     def healthy(self, timeout: float = 1.0) -> bool:
-        try:
-            with httpx.Client(verify=False, trust_env=False, timeout=timeout) as client:
-                return client.get(self.url + "/health").status_code == 200
-        except httpx.HTTPError:
-            return False
+        return http_ok(self.url + "/health", timeout) == ""
 
 
-EXTERNAL_SETTINGS = ("APP_URL", "DATABASE_NAME", "JWT_SECRET")  # needed; the others have defaults
 EXTERNAL_WAIT = 30.0  # seconds an app service gets to come back (its restart policy restarts it)
 
 
@@ -319,7 +316,7 @@ def external_settings(env=None) -> GradingSettings:
     """The settings of an app the grader did not start, from the variables the compose file
     gives both the app and the grader service. KeyError names a missing one."""
     env = os.environ if env is None else env
-    missing = [name for name in EXTERNAL_SETTINGS if not env.get(name)]
+    missing = missing_settings(env)
     if missing:
         raise KeyError(", ".join(missing))
     return GradingSettings(
@@ -330,7 +327,7 @@ def external_settings(env=None) -> GradingSettings:
     )
 
 
-class ExternalApp:
+class ExternalApp(_Connections):
     """The app at APP_URL on the services stack, started outside the grader (the compose
     stack's ``app`` service, which runs the learner's files in its own container). One app
     and one database: the runner grades with a single test process."""
@@ -343,12 +340,6 @@ class ExternalApp:
         self.needs_restart = True  # here: "check that it answers before the next test"
         self.gone = ""  # why the app is given up on, once it did not come back
         self.after_hang = "the grader did not start this app and cannot restart it: later tests may wait on it too"
-        self._pool: httpx.AsyncHTTPTransport | None = None
-
-    def connections(self) -> httpx.AsyncHTTPTransport:
-        if self._pool is None:
-            self._pool = httpx.AsyncHTTPTransport(verify=False, trust_env=False)
-        return self._pool
 
     def launch(self) -> None:
         return None  # somebody else started it
