@@ -151,11 +151,8 @@ def run(task: Task, forks: list[Fork], out: Path, *, jobs: int = 1, total_timeou
     per_fork = 1 if jobs > 1 else 2
     rows: dict[str, Row] = {}
     lock = threading.Lock()
-    stop = threading.Event()
 
     def one(fork: Fork) -> None:
-        if stop.is_set():
-            return
         row = grade_fork(task, fork, out, jobs=per_fork, total_timeout=total_timeout, test_timeout=test_timeout)
         with lock:
             rows[fork.name] = row
@@ -166,11 +163,7 @@ def run(task: Task, forks: list[Fork], out: Path, *, jobs: int = 1, total_timeou
     try:
         for future in [pool.submit(one, fork) for fork in forks]:
             future.result()
-    except KeyboardInterrupt:
-        stop.set()
-        pool.shutdown(wait=True, cancel_futures=True)
-        raise
-    finally:
+    finally:  # Ctrl-C included: the forks not started yet are not graded, and say so
         pool.shutdown(wait=True, cancel_futures=True)
         ordered = [rows.get(f.name) or _finish(Row(f, NOT_GRADED, "not graded: the batch was interrupted"), out,
                                                time.monotonic()) for f in forks]

@@ -10,14 +10,15 @@ from rich.panel import Panel
 from rich.table import Table
 from rich.text import Text
 
+from grader.render.common import points
 from grader.results import PARTIAL, PASS, STATUS_ERROR, STATUS_NEEDS_SERVICES, TaskResult
 
 STATUS_STYLE = {PASS: "green", PARTIAL: "yellow", STATUS_ERROR: "magenta", STATUS_NEEDS_SERVICES: "cyan"}
 MESSAGE_CHARS = 400
 
 
-def _points(value: float) -> str:
-    return f"{value:g}"
+def _trust_line(result: TaskResult) -> Text:
+    return Text(result.trust[:1].upper() + result.trust[1:] + ".", style="dim")
 
 
 def scorecard(result: TaskResult, console: Console) -> None:
@@ -46,18 +47,18 @@ def scorecard(result: TaskResult, console: Console) -> None:
             detail.append(f"\nsee {exercise.doc}", style="dim")
         table.add_row(
             Text(f"{exercise.id} ", style="bold").append(exercise.title, style="default"),
-            f"{_points(exercise.score)} / {exercise.possible}",
+            f"{points(exercise.score)} / {exercise.possible}",
             label,
             detail,
         )
     console.print(table)
     console.print(
-        f"[bold]Total: {_points(result.total)} / {result.possible}[/bold]   "
+        f"[bold]Total: {points(result.total)} / {result.possible}[/bold]   "
         f"({sum(e.status == PASS for e in result.exercises)} of {len(result.exercises)} exercises complete, "
         f"{result.duration:.1f} s)"
     )
     if result.trust:
-        console.print(Text(result.trust[:1].upper() + result.trust[1:] + ".", style="dim"))
+        console.print(_trust_line(result))
 
 
 # -- the compact scorecard (the default) ---------------------------------------------------
@@ -106,7 +107,7 @@ def compact(result: TaskResult, console: Console, link: Callable[[str], str] = l
         style = STATUS_STYLE.get(status, "red")
         line = Text(f"{SYMBOL.get(status, '✗')} ", style=style)
         line.append(f"{exercise.id} ", style="bold").append(exercise.title.ljust(width - len(exercise.id) - 1))
-        line.append(f" {_points(exercise.score):>5} / {exercise.possible:<3}", style="default")
+        line.append(f" {points(exercise.score):>5} / {exercise.possible:<3}", style="default")
         line.append(f" {status:<8}", style=style)
         if exercise.decided_by_hidden:
             line.append(" (hidden)", style="dim")
@@ -122,8 +123,8 @@ def compact(result: TaskResult, console: Console, link: Callable[[str], str] = l
             console.print(Text(f"  stuck? `grade hint {first.id}` shows the next hint for this exercise",
                                style="yellow"))
     done = sum(e.status == PASS for e in result.exercises)
-    console.print(Text(f"Total: {_points(result.total)} / {result.possible}", style="bold").append(
+    console.print(Text(f"Total: {points(result.total)} / {result.possible}", style="bold").append(
         f"   ({done} of {len(result.exercises)} exercises complete, {result.duration:.1f} s; --verbose for every test)",
         style="default"))
     if result.trust:
-        console.print(Text(result.trust[:1].upper() + result.trust[1:] + ".", style="dim"))
+        console.print(_trust_line(result))
