@@ -44,11 +44,14 @@ async def seed_communities(owner, count: int, *, start: datetime | None = None, 
             for i in range(count)]
 
 
-async def seed_join_request(community, user, *, status: str = "pending", message: str | None = None):
+async def seed_join_request(community, user, *, status: str = "pending", message: str | None = None,
+                            created_at: datetime | None = None):
     from shared.models.community import JoinRequest, JoinRequestStatus
 
     request = JoinRequest(community_id=str(community.id), user_id=str(user.id), message=message,
                           status=JoinRequestStatus(status))
+    if created_at is not None:
+        request.created_at = created_at
     await request.insert()
     return request
 

@@ -31,6 +31,10 @@ async def test_filters_take_any_of_several_categories_or_tags(client):
     expect.equal(names, ["Bread", "Roses"], "names for tag flowers")
     names = await _names(client, [("tag", "strategy"), ("tag", "baking")], "GET /communities/discover?tag=strategy&tag=baking")
     expect.equal(names, ["Bread", "Chess"], "names for tag in [strategy, baking]")
+    names = await _names(client, [("category", " Gardening"), ("tag", "FLOWERS")],
+                         "GET /communities/discover?category=%20Gardening&tag=FLOWERS")
+    expect.equal(names, ["Roses"], "names for category ' Gardening' and tag 'FLOWERS' (values trimmed and lower-cased; "
+                 "a community must pass both filters: Bread carries the tag but is in food)")
 
 
 async def test_sort_by_name_and_by_members_with_a_cursor(client):

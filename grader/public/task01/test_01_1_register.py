@@ -1,5 +1,7 @@
 """01.1 Register consumers and leaders."""
 
+import asyncio
+
 import pytest
 
 from grader.testkit import accounts, expect
@@ -45,6 +47,17 @@ async def test_a_duplicate_email_or_a_weak_password_is_refused_and_nothing_is_ke
                  "events after one registration and two refused ones (a refused one emits nothing)")
     expect.equal([(m.kind, m.to) for m in outbox.sent], [("verification", "ada@example.com")],
                  "emails sent after one registration and two refused ones (a refused one sends nothing)")
+    # The same rule when the requests race: two may both find no account before either stores one.
+    responses = await asyncio.gather(*[accounts.register(client, "grace@example.com", display_name=f"Grace {i}")
+                                       for i in range(4)])
+    expect.equal(sorted(r.status_code for r in responses), [201, 409, 409, 409],
+                 "statuses of 4 registrations of grace@example.com sent at the same moment (exactly one may win)")
+    for response in responses:
+        if response.status_code != 201:
+            expect.error(response, 409, "a registration of grace@example.com that lost the race", code="duplicate")
+    expect.equal(await db["users"].count_documents({"contact_info.primary_email": "grace@example.com"}), 1,
+                 "users stored for grace@example.com after the 4 registrations at the same moment")
+    expect.equal(len(outbox.sent), 2, "emails sent in all (ada's and one for grace@example.com: only the winner's)")
 
 
 async def test_registration_mails_a_token_and_emits_user_created(client, events, outbox):

@@ -22,8 +22,9 @@ async def test_a_password_too_short_or_missing_a_kind_of_character_is_refused(cl
     for password, why in (("Ab1defg", "only 7 characters"), ("abcdefgh1", "no upper-case letter"),
                           ("ABCDEFGH1", "no lower-case letter"), ("Abcdefghij", "no digit")):
         response = await accounts.register(client, "ada@example.com", password)
-        expect.error(response, 422, f"POST /register for ada@example.com with the password {password!r} ({why})",
-                     code="validation_error")
+        doing = f"POST /register for ada@example.com with the password {password!r} ({why})"
+        error = expect.error(response, 422, doing, code="validation_error")
+        expect.equal(error.get("details"), {"field": "password"}, f"{doing}: details of the error")
 
 
 async def test_a_password_containing_the_emails_local_part_is_refused(client):

@@ -58,6 +58,8 @@ async def test_only_valid_unexpired_access_tokens_of_active_users_are_accepted(c
         "a token whose type is 'refresh'": tokens.access_token(ada.id, "consumer", settings, type="refresh"),
         "a token without a type claim": tokens.access_token(ada.id, "consumer", settings, type=None),
         "a token without a sub claim": tokens.access_token(ada.id, "consumer", settings, sub=None),
+        "a token without an exp claim (it would never expire)": tokens.access_token(ada.id, "consumer", settings,
+                                                                                   exp=None),
         "a token whose sub is 'not-an-object-id'": tokens.access_token("not-an-object-id", "consumer", settings),
         "a token for an id no user has": tokens.access_token(ObjectId(), "consumer", settings),
         "a token for a soft-deleted user": tokens.access_token(deleted.id, "consumer", settings),

@@ -57,8 +57,8 @@ class AuthService:
     async def authenticate(self, access_token: str) -> User:
         """Exercise 01.5. Return the active user an access token belongs to. Raise
         ``AuthenticationError`` when the token is malformed, badly signed, signed with
-        another algorithm, expired, not of type "access", or names a user who no longer
-        exists, is deleted or is not active."""
+        another algorithm, expired, without an "exp" or "sub" claim, not of type "access",
+        or names a user who no longer exists, is deleted or is not active."""
         raise NotImplementedError("AuthService.authenticate")
 
     # -- registration and verification -------------------------------------------------
@@ -83,8 +83,9 @@ class AuthService:
         raise NotImplementedError("AuthService.register")
 
     async def verify_email(self, token: str) -> User:
-        """Exercise 01.3. Activate the account a verification token was issued for and
-        return the user. The token works once and only until it expires; an unknown,
+        """Exercise 01.3. Verify the email of the account a verification token was issued
+        for and return the user: a PENDING account becomes ACTIVE, any other status stays
+        as it is. The token works once and only until it expires; an unknown,
         expired or used token, or one whose user is gone or deleted, raises ``TokenError``.
         Set ``email_verified_at`` and emit ``user.updated``."""
         raise NotImplementedError("AuthService.verify_email")
