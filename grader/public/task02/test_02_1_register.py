@@ -1,5 +1,7 @@
 """02.1 Register suppliers."""
 
+import asyncio
+
 import pytest
 
 from grader.testkit import accounts, expect
@@ -71,6 +73,15 @@ async def test_an_email_already_used_by_a_user_or_a_supplier_is_refused(client, 
         expect.error(response, 409, f"POST /suppliers/register with {what}", code="duplicate")
     expect.equal(await db["suppliers"].count_documents({}), 1,
                  "documents in 'suppliers' after one registration and four refused duplicates")
+    # The same rule when the requests race: two may both find the address free before either stores it.
+    responses = await asyncio.gather(*[sup.register(client, "orders@initech.example") for _ in range(4)])
+    expect.equal(sorted(r.status_code for r in responses), [201, 409, 409, 409],
+                 "statuses of 4 registrations of orders@initech.example sent at the same moment (exactly one may win)")
+    for response in responses:
+        if response.status_code != 201:
+            expect.error(response, 409, "a registration of orders@initech.example that lost the race", code="duplicate")
+    expect.equal(await db["suppliers"].count_documents({"contact_info.primary_email": "orders@initech.example"}), 1,
+                 "suppliers stored for orders@initech.example after the 4 registrations at the same moment")
 
 
 async def test_registration_mails_a_token_and_emits_supplier_created(client, events, outbox):

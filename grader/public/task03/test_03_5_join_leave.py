@@ -3,6 +3,7 @@
 import asyncio
 
 import pytest
+from bson import ObjectId
 
 from grader.testkit import accounts, communities, expect, tokens
 
@@ -95,3 +96,28 @@ async def test_member_counts_stay_right_under_concurrent_joins(client, events, s
     stored = await communities.stored(capped)
     expect.equal((stored.member_count, len(stored.member_ids)), (3, 3), "(member_count, len(member_ids)) of the full one")
     expect.equal(len(events.of_type("community.member_joined")), 9, "community.member_joined events after 9 joins")
+
+
+async def test_a_private_or_archived_community_cannot_be_joined_directly(client, settings):
+    lea = await accounts.seed_user("lea@example.com", "Lea", role="leader")
+    ada = await accounts.seed_user("ada@example.com", "Ada")
+    headers = tokens.as_user(ada, settings)
+    club = await communities.seed_community(lea, "Open")
+    expect.status(await client.post(f"/communities/{club.id}/join", headers=headers), 200, "POST /join of a public one")
+    for name, options in (("Secret", {"visibility": "private"}), ("Old", {"status": "archived"})):
+        other = await communities.seed_community(lea, name, **options)
+        expect.error(await client.post(f"/communities/{other.id}/join", headers=headers), 409,
+                     f"POST /join of a {'private' if name == 'Secret' else 'archived'} community", code="state_conflict")
+        expect.equal((await communities.stored(other)).member_ids, [str(lea.id)], f"member_ids of {name}")
+
+
+async def test_missing_and_deleted_communities_are_not_found(client, settings):
+    lea = await accounts.seed_user("lea@example.com", "Lea", role="leader")
+    ada = await accounts.seed_user("ada@example.com", "Ada")
+    headers = tokens.as_user(ada, settings)
+    live = await communities.seed_community(lea, "Live")
+    expect.status(await client.post(f"/communities/{live.id}/join", headers=headers), 200, "POST /join")
+    gone = await communities.seed_community(lea, "Gone", deleted=True, members=[ada])
+    for path in (f"/communities/{gone.id}/join", f"/communities/{gone.id}/leave", f"/communities/{ObjectId()}/join",
+                 "/communities/abc/join", "/communities/abc/leave"):
+        expect.error(await client.post(path, headers=headers), 404, f"POST {path}", code="not_found")

@@ -1,8 +1,10 @@
 """03.6 Members and join requests. Communities and requests are put straight into the database."""
 
 import pytest
+from bson import ObjectId
 
 from grader.testkit import accounts, communities, expect, tokens
+from shared.models.community import Community
 
 pytestmark = pytest.mark.exercise("03.6")
 
@@ -23,6 +25,25 @@ async def test_members_page_by_cursor_while_people_join(client):
     expect.equal([(m.get("user_id"), m.get("role")) for m in items], expected,
                  "(user_id, role) over both pages, ordered by user id")
     expect.equal(second.get("next_cursor"), None, "next_cursor of the last page")
+    whole = expect.status(await client.get(f"/communities/{club.id}/members", params={"limit": 5}), 200,
+                          "GET /communities/{id}/members?limit=5 of a community with exactly 5 members")
+    expect.equal((len(whole.get("items", [])), whole.get("next_cursor")), (5, None),
+                 "(items, next_cursor) when the page holds every member: nothing is left for a next page")
+    one = expect.status(await client.get(f"/communities/{club.id}/members", params={"limit": 1}), 200,
+                        "GET /communities/{id}/members?limit=1")
+    expect.equal([m.get("user_id") for m in one.get("items", [])], [expected[0][0]], "user ids with limit=1")
+    error = expect.error(await client.get(f"/communities/{club.id}/members", params={"cursor": "not-a-cursor"}), 422,
+                         "GET /communities/{id}/members?cursor=not-a-cursor (a cursor this listing never gave)",
+                         code="validation_error")
+    expect.equal(error.get("details"), {"field": "cursor"}, "details of the error for an unreadable cursor")
+    big = await communities.seed_community(lea, "Big Club")
+    crowd = [str(lea.id)] + [str(ObjectId()) for _ in range(119)]
+    await Community.get_motor_collection().update_one({"_id": big.id},
+                                                      {"$set": {"member_ids": crowd, "member_count": len(crowd)}})
+    body = expect.status(await client.get(f"/communities/{big.id}/members", params={"limit": 500}), 200,
+                         "GET /communities/{id}/members?limit=500 of a community with 120 members")
+    expect.equal((len(body.get("items", [])), bool(body.get("next_cursor"))), (100, True),
+                 "(items, has next_cursor) when asking for 500 of 120 members (the page is capped at 100)")
 
 
 async def test_a_request_is_listed_and_approved(client, events, settings):
@@ -104,3 +125,28 @@ async def test_only_the_owner_moderators_or_an_admin_decide_requests(client, set
     stored = await communities.stored(club)
     expect.equal((stored.member_count, stored.is_member(str(asking[3].id)), (await communities.stored_request(last)).status.value),
                  (6, False, "pending"), "(member_count, last requester is member, last request's status) after refusals")
+
+
+async def test_duplicate_and_misplaced_requests_are_refused(client, settings):
+    lea = await accounts.seed_user("lea@example.com", "Lea", role="leader")
+    ada = await accounts.seed_user("ada@example.com", "Ada")
+    secret = await communities.seed_community(lea, "Secret", visibility="private")
+    public = await communities.seed_community(lea, "Open")
+    closed = await communities.seed_community(lea, "Closed", visibility="private", accepting_members=False)
+    full = await communities.seed_community(lea, "Full", visibility="private", max_members=1)
+    suspended = await communities.seed_community(lea, "Paused", visibility="private", status="suspended")
+    headers = tokens.as_user(ada, settings)
+    expect.status(await client.post(f"/communities/{secret.id}/join-requests", headers=headers), 201, "a first request")
+    expect.error(await client.post(f"/communities/{secret.id}/join-requests", headers=headers), 409,
+                 "a second request while the first is pending", code="duplicate")
+    expect.error(await client.post(f"/communities/{secret.id}/join-requests", headers=tokens.as_user(lea, settings)),
+                 409, "a request by the owner (already a member)", code="duplicate")
+    expect.error(await client.post(f"/communities/{public.id}/join-requests", headers=headers), 409,
+                 "a request to a public community", code="state_conflict")
+    expect.error(await client.post(f"/communities/{closed.id}/join-requests", headers=headers), 409,
+                 "a request to a community closed to new members", code="state_conflict")
+    expect.error(await client.post(f"/communities/{full.id}/join-requests", headers=headers), 409,
+                 "a request to a private community that is full (max_members 1, the owner only)",
+                 code="state_conflict")
+    expect.error(await client.post(f"/communities/{suspended.id}/join-requests", headers=headers), 409,
+                 "a request to a suspended private community", code="state_conflict")
