@@ -1,5 +1,7 @@
 """03.1 Create a community (hidden tests)."""
 
+import asyncio
+
 import pytest
 from bson import ObjectId
 
@@ -42,3 +44,10 @@ async def test_a_deleted_communitys_slug_stays_taken_and_odd_names_still_get_a_s
     body = expect.status(await client.post("/communities", json={"name": "Café Crème", "category": "food"},
                                            headers=headers), 201, "POST /communities named 'Café Crème'")
     expect.equal(body.get("slug"), "cafe-creme", "slug of 'Café Crème' (accents dropped)")
+    # Four creates of one name at the same moment: each insert that loses the race tries the next suffix.
+    responses = await asyncio.gather(*[client.post("/communities", json={"name": "Book Club", "category": "books"},
+                                                   headers=headers) for _ in range(4)])
+    expect.equal([r.status_code for r in responses], [201] * 4, "statuses of 4 creates named 'Book Club' at once")
+    expect.equal(sorted(r.json().get("slug") for r in responses),
+                 ["book-club", "book-club-2", "book-club-3", "book-club-4"], "slugs of the 4 communities")
+    expect.equal(await Community.find({"name": "Book Club"}).count(), 4, "communities stored named 'Book Club'")

@@ -63,7 +63,11 @@ async def test_featured_filter_and_a_bad_cursor(client):
     for cursor in ("not-a-cursor", "e30=", "eyJzIjogIm5ld2VzdCIsICJ2IjogIjIwMjYtMDEtMDFUMDA6MDA6MDArMDA6MDAiLCAiaWQiOiAiYWJjIn0=",
                    "eyJzIjogIm5ld2VzdCIsICJ2IjogIjIwMjYtMDEtMDFUMDA6MDA6MDArMDA6MDAiLCAiaWQiOiBudWxsfQ=="):
         response = await client.get("/communities/discover", params={"cursor": cursor})
-        expect.error(response, 422, f"GET /communities/discover?cursor={cursor}", code="validation_error")
+        error = expect.error(response, 422, f"GET /communities/discover?cursor={cursor}", code="validation_error")
+        expect.equal(error.get("details"), {"field": "cursor"}, f"details of the error for the cursor {cursor!r}")
+    error = expect.error(await client.get("/communities/discover", params={"sort": "oldest"}), 422,
+                         "GET /communities/discover?sort=oldest", code="validation_error")
+    expect.equal(error.get("details"), {"field": "sort"}, "details of the error for sort=oldest")
     page = expect.status(await client.get("/communities/discover", params={"sort": "newest", "limit": 1}), 200,
                          "GET /communities/discover?sort=newest&limit=1")
     response = await client.get("/communities/discover", params={"sort": "name", "cursor": page.get("next_cursor")})
@@ -71,6 +75,11 @@ async def test_featured_filter_and_a_bad_cursor(client):
                  code="validation_error")
     response = await client.get("/communities/discover", params={"sort": "loudest"})
     expect.error(response, 422, "GET /communities/discover?sort=loudest", code="validation_error")
+    await communities.seed_communities(lea, 100, prefix="Crowd")
+    body = expect.status(await client.get("/communities/discover", params={"limit": 500}), 200,
+                         "GET /communities/discover?limit=500 with 102 communities to show")
+    expect.equal((len(body.get("items", [])), bool(body.get("next_cursor"))), (100, True),
+                 "(items, has next_cursor) when asking for 500 (a page is capped at 100)")
 
 
 async def test_missing_deleted_and_malformed_ids_are_not_found(client):

@@ -24,6 +24,10 @@ async def test_update_emits_the_updated_community_and_refreshes_updated_at(clien
     expect.equal((stored.category, stored.slug), ("plants", "garden-club"), "(category, slug) after the update "
                                                                               "(the slug stays)")
     expect.about_now(stored.updated_at, "updated_at after the update")
+    error = expect.error(await client.patch(f"/communities/{club.id}", json={"version": 1, "description": "late"},
+                                            headers=tokens.as_user(lea, settings)), 409,
+                         "PATCH /communities/{id} with version 1 after the update made it 2", code="version_conflict")
+    expect.equal(error.get("details"), {"current_version": 2}, "details of the version conflict")
 
 
 async def test_only_an_active_community_can_be_edited(client, settings):
@@ -48,7 +52,8 @@ async def test_max_members_below_the_member_count_is_refused(client, settings):
     expect.status(await client.patch(f"/communities/{club.id}", json={"version": 1, "max_members": 3},
                                      headers=headers), 200, "PATCH max_members=3 with 3 members")
     response = await client.patch(f"/communities/{club.id}", json={"version": 2, "max_members": 2}, headers=headers)
-    expect.error(response, 422, "PATCH max_members=2 with 3 members", code="validation_error")
+    error = expect.error(response, 422, "PATCH max_members=2 with 3 members", code="validation_error")
+    expect.equal(error.get("details"), {"field": "max_members"}, "details of the error for max_members=2")
     expect.equal((await communities.stored(club)).max_members, 3, "max_members after the refused update")
 
 

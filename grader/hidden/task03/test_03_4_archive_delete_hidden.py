@@ -1,8 +1,11 @@
 """03.4 Archive, unarchive and delete (hidden tests)."""
 
+from datetime import timedelta
+
 import pytest
 
 from grader.testkit import accounts, communities, expect, tokens
+from shared.timeutil import utc_now
 
 pytestmark = pytest.mark.exercise("03.4")
 
@@ -27,9 +30,10 @@ async def test_disallowed_transitions_are_state_conflicts(client, settings):
 async def test_archive_and_unarchive_emit_events_and_log_who_did_it(client, events, settings):
     lea = await accounts.seed_user("lea@example.com", "Lea", role="leader")
     root = await accounts.seed_user("root@example.com", "Root", role="admin")
-    club = await communities.seed_community(lea, "Garden Club")
+    club = await communities.seed_community(lea, "Garden Club", created_at=utc_now() - timedelta(days=2))
     expect.status(await client.post(f"/communities/{club.id}/archive", headers=tokens.as_user(lea, settings)), 200,
                   "POST /archive by the owner")
+    expect.about_now((await communities.stored(club)).updated_at, "updated_at after archiving (it was 2 days ago)")
     expect.status(await client.post(f"/communities/{club.id}/unarchive", headers=tokens.as_user(root, settings)), 200,
                   "POST /unarchive by an admin")
     got = [(e["event_type"], e["entity_id"], e["data"].get("status")) for e in events.events

@@ -1,8 +1,11 @@
 """03.7 Moderation (hidden tests)."""
 
+from datetime import timedelta
+
 import pytest
 
 from grader.testkit import accounts, communities, expect, tokens
+from shared.timeutil import utc_now
 
 pytestmark = pytest.mark.exercise("03.7")
 
@@ -52,9 +55,10 @@ async def test_suspending_ends_featuring(client, settings):
 
 async def test_the_log_records_the_reason_and_when(client, settings):
     lea, root = await _people()
-    club = await communities.seed_community(lea, "Garden Club")
+    club = await communities.seed_community(lea, "Garden Club", created_at=utc_now() - timedelta(days=2))
     headers = tokens.as_user(root, settings)
     expect.status(await client.post(f"/communities/{club.id}/feature", headers=headers), 200, "feature")
+    expect.about_now((await communities.stored(club)).updated_at, "updated_at after featuring (it was 2 days ago)")
     expect.status(await client.post(f"/communities/{club.id}/suspend", json={"reason": "Off topic"}, headers=headers),
                   200, "suspend")
     entries = await communities.log_entries(club)
