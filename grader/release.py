@@ -1,7 +1,7 @@
 """``grade release OUT``: the learner's copy of the kit, without what learners must not see.
 
 Left out: the reference solutions, every task's hidden tests, the kit's own tests (they use
-the solutions), the reviewed equivalent mutants (they describe the solutions' code), CI and
+the solutions), the reviewed equivalent mutants and must breakers (they quote the solutions' code), CI and
 instructor files. In a git checkout only tracked files are considered, so nothing an
 instructor keeps beside the kit (a gradebook, a student's fork) comes along.
 
@@ -24,7 +24,7 @@ MARKER = "release.toml"
 NO_HIDDEN_TESTS = ("Hidden tests were not run: this is the learner release of the kit, which has only the public "
                    "tests. Your instructor's grading also runs hidden tests of the doc's rules, so it can score lower.")
 # Besides the solutions and the hidden tests, which come from course.toml.
-LEFT_OUT = ("tests", ".github", ".ci", "scripts", "grader/equivalent_mutants.toml")
+LEFT_OUT = ("tests", ".github", ".ci", "scripts", "grader/equivalent_mutants.toml", "grader/must_breakers.toml")
 JUNK = ("__pycache__", ".pytest_cache", ".venv", ".git", ".grade-state.json")
 README_NOTE = """> **Learner release.** This copy of the kit has no reference solutions and no hidden tests:
 > `make grade` scores the public tests and says so. The instructor sections below describe

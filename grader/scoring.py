@@ -30,6 +30,12 @@ The rules for the tests of a task
     5. Mutants die. ``grade mutants <task>`` grades first-order mutants of the solution;
        aim for ``MUTANT_GOAL`` of the non-equivalent ones killed, and ``PUBLIC_MUTANT_GOAL``
        by the public tests alone, so a learner's own run already catches most mistakes.
+    6. Breaking a must costs its share. ``grader/must_breakers.toml`` holds, for every must
+       rule of the tests, reviewed versions of the solution that each break that one rule as a
+       learner who skipped it would (written from the doc, not from the tests: a lockout after
+       the sixth failure, a token that works twice, a moderator who may archive...).
+       ``selftest`` grades each and fails when one costs less than ``MUST_SHARE`` of the
+       task's points, or when a must rule has no breaker (grader/breakers.py).
 """
 
 from grader.manifest import Task

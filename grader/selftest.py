@@ -1,17 +1,24 @@
 """Test the tests. For every task, on the embedded and the local stack: the solutions earn
 full marks and the (pristine) starter earns zero, and every exercise has public tests; the
 static checks of ``consistency`` pass; and the scoring rules of ``grader/scoring.py`` hold
-(weights, must tests named in the doc, degenerate methods earn next to nothing). Tests
-marked ``needs_services`` run on local."""
+(weights, must tests named in the doc, degenerate methods earn next to nothing, breaking a
+must rule costs at least its share). Tests marked ``needs_services`` run on local."""
 
-from dataclasses import dataclass, field
+import json
+import os
+import subprocess
+import sys
+import tempfile
+from concurrent.futures import ThreadPoolExecutor
+from dataclasses import dataclass, field, fields
+from pathlib import Path
 
 from rich.console import Console
 from rich.table import Table
 
-from grader import KIT_ROOT, consistency, degenerate, runner, scoring, tree
+from grader import KIT_ROOT, breakers, consistency, degenerate, runner, scoring, tree
 from grader.manifest import Course, Task
-from grader.results import PASSED, TaskResult
+from grader.results import PASSED, ExerciseResult, TaskResult, TestResult
 
 
 @dataclass
@@ -27,9 +34,14 @@ def _grade(task: Task, course: Course, impl: str, stack: str) -> TaskResult:
     return runner.grade(task, tree.resolve_impl(impl, course), course, runner.RunOptions(stack=stack))
 
 
-def check_task(task: Task, course: Course, stack: str = "embedded") -> list[Check]:
+def check_task(task: Task, course: Course, stack: str = "embedded",
+               must_rules: dict[str, set[str]] | None = None) -> list[Check]:
+    """The checks of one task on one stack; ``must_rules``, when given, receives the must
+    rules of the task's tests (exercise id -> rules), read from the solutions' grading."""
     reference = "solutions" if task.files else "starter"  # an environment task has no learner files
     solved = _grade(task, course, reference, stack)
+    if must_rules is not None:
+        must_rules.update(scoring.must_rules(solved))
     on = f"task {task.id} on {stack}"
     full = Check(f"{on}: " + ("solutions earn" if task.files else "the starter earns") + " full marks")
     full.problems += [f"notice: {n}" for n in solved.notices]
@@ -66,18 +78,23 @@ def check_degenerates(task: Task, course: Course) -> Check:
     check = Check(f"task {task.id}: degenerate methods earn at most {scoring.DEGENERATE_SHARE:.0%} "
                   "of what depends on them")
 
-    def grade(version: degenerate.Degenerate):
+    def grade(version: degenerate.Degenerate) -> ExerciseResult:
         folder = degenerate.write_tree(version, task, course)
         try:
-            options = runner.RunOptions(exercises=(version.exercise,), test_timeout=10)
-            return runner.grade(task, tree.resolve_impl(str(folder), course), course, options).exercises[0]
+            return _grade_apart(version.exercise, folder)
+        except RuntimeError as error:  # named, and counted as earning nothing
+            check.problems.append(f"{version.method} -> {version.body}: {error}")
+            exercise = task.exercise(version.exercise)
+            return ExerciseResult(exercise.id, exercise.title, exercise.points, "", problem=str(error))
         finally:
             tree.remove(folder)
 
-    # One at a time: a grading stops every process it did not start, so two gradings in one
-    # process would stop each other's test processes.
+    # Each grading in a process of its own: a grading stops every process it did not start,
+    # so two gradings in one process would stop each other's test processes. Two at a time,
+    # on one test process each: the same work in about two thirds of the time on two cores.
     versions = degenerate.versions(task, course)
-    graded = [grade(version) for version in versions]
+    with ThreadPoolExecutor(max_workers=2) as pool:
+        graded = list(pool.map(grade, versions))
     stubs = {v.method: e for v, e in zip(versions, graded) if v.body == degenerate.STUB}
     for version, exercise in zip(versions, graded):
         stub = stubs[version.method]
@@ -95,14 +112,87 @@ def check_degenerates(task: Task, course: Course) -> Check:
     return check
 
 
+def check_breakers(task: Task, course: Course, must_rules: dict[str, set[str]]) -> Check:
+    """Scoring rule 6: every must rule of the task's tests has at least one reviewed breaker
+    (grader/must_breakers.toml), and each breaker costs at least MUST_SHARE of the task's
+    points. A breaker is graded on embedded with the tests of the exercise it names, the one
+    whose code it breaks (a secret leaked by an update is caught by the update's tests), so
+    what it costs elsewhere is not counted: the figure is a floor."""
+    floor = scoring.MUST_SHARE * task.possible
+    check = Check(f"task {task.id}: breaking a must rule costs at least {floor:g} of {task.possible} points")
+    try:
+        mine = breakers.for_task(task, breakers.load())
+    except breakers.BreakerError as error:
+        check.problems.append(str(error))
+        return check
+    rules = {rule.lower(): (exercise_id, rule) for exercise_id, named in sorted(must_rules.items()) for rule in named}
+    covered = {b.rule.lower() for b in mine}
+    for key, (exercise_id, rule) in rules.items():
+        if key not in covered:
+            check.problems.append(f"{exercise_id}: the must rule {rule!r} has no breaker in {breakers.FILE.name}")
+    gradable = []
+    for breaker in mine:
+        if breaker.rule.lower() not in rules:
+            check.problems.append(f"{breaker.name}: no test of task {task.id} carries this must rule")
+        elif task.exercise(breaker.exercise) is None:
+            check.problems.append(f"{breaker.name}: task {task.id} has no exercise {breaker.exercise}")
+        else:
+            gradable.append(breaker)
+
+    def cost(breaker: breakers.Breaker) -> str:
+        """What is wrong with this breaker, or "" when it costs enough."""
+        try:
+            folder = breakers.write_tree(breaker, task, course)
+        except breakers.BreakerError as error:
+            return str(error)
+        try:
+            exercise = _grade_apart(breaker.exercise, folder)
+        except RuntimeError as error:
+            return f"{breaker.name}: {error}"
+        finally:
+            tree.remove(folder)
+        lost = exercise.possible - exercise.score
+        return f"{breaker.name}: costs only {lost:g} points" if lost < floor else ""
+
+    # In processes of their own, two at a time, as in check_degenerates.
+    with ThreadPoolExecutor(max_workers=2) as pool:
+        check.problems += [problem for problem in pool.map(cost, gradable) if problem]
+    return check
+
+
+def _grade_apart(exercise_id: str, folder: Path) -> ExerciseResult:
+    """Grade one exercise of a learner folder in a grading process of its own, on embedded
+    with one test process, and read back its results (RuntimeError when that failed)."""
+    with tempfile.TemporaryDirectory(prefix="selftest-") as scratch:
+        out = Path(scratch) / "results.json"
+        command = [sys.executable, "-m", "grader", "task", exercise_id, "--impl", str(folder), "--json", str(out),
+                   "--jobs", "1", "--test-timeout", "10"]
+        env = {k: v for k, v in os.environ.items() if k not in ("APP_URL", "GITHUB_STEP_SUMMARY", "GRADER_STACK")}
+        env["GRADE_STATE"] = str(Path(scratch) / "state.json")  # not the author's own progress
+        done = subprocess.run(command, capture_output=True, text=True, errors="replace", cwd=KIT_ROOT, env=env,
+                              stdin=subprocess.DEVNULL, timeout=300)
+        try:
+            [exercise] = json.loads(out.read_text(encoding="utf-8"))["exercises"]
+            tests = [TestResult(**{k: v for k, v in t.items() if k in TEST_FIELDS}) for t in exercise["tests"]]
+            return ExerciseResult(exercise["id"], exercise["title"], int(exercise["possible"]), exercise["doc"], tests)
+        except (OSError, ValueError, KeyError, TypeError) as error:
+            why = (done.stderr.strip().splitlines() or [f"exit code {done.returncode}"])[-1]
+            raise RuntimeError(f"grading {exercise_id} of {folder} failed: {why}") from error
+
+
+TEST_FIELDS = {f.name for f in fields(TestResult)}
+
+
 def run(course: Course, console: Console) -> bool:
     checks = [Check("manifest, docs, starter and solutions agree", consistency.check_all(course))]
+    rules: dict[str, dict[str, set[str]]] = {task.id: {} for task in course.tasks}
     for stack in STACKS:
         for task in course.tasks:
-            checks += check_task(task, course, stack)
+            checks += check_task(task, course, stack, rules[task.id] if stack == STACKS[0] else None)
     for task in course.tasks:
         if task.kind == "code":
             checks.append(check_degenerates(task, course))
+            checks.append(check_breakers(task, course, rules[task.id]))
     table = Table(title="Kit self-check")
     table.add_column("Check")
     table.add_column("Result")

@@ -81,6 +81,13 @@ def main() -> None:
     if args.forks:
         print(f"  grade batch, {args.forks} forks, --jobs {args.batch_jobs}, local: {batch_seconds:6.1f} s   "
               f"({args.forks / batch_seconds * 60:.1f} forks per minute; goal for 20 forks: under 120 s)")
+    others = [t for t in course.tasks if t.kind == "code" and t.id != task.id]
+    if others:
+        print(f"every other code task, solutions, median of {args.runs} warm runs")
+    for other in others:
+        command = [str(Path(sys.executable).parent / "grade"), other.id, "--impl", "solutions"]
+        embedded, local = median_of(args.runs, command), median_of(args.runs, command + ["--stack", "local"])
+        print(f"  task {other.id}: embedded {embedded:6.2f} s, local {local:6.2f} s ({local / embedded:.1f} x)")
 
 
 def batch(task, course, forks: int, jobs: int) -> float:

@@ -2,11 +2,12 @@
 weighted scoring, grading one exercise, and the degenerate versions selftest grades."""
 
 import ast
+import asyncio
 import sys
 import jwt
 import pytest
 
-from grader import KIT_ROOT, degenerate, manifest, runner, scoring, tree
+from grader import KIT_ROOT, breakers, degenerate, manifest, runner, scoring, selftest, tree
 from grader.results import FAILED, PASSED, ExerciseResult, TaskResult, TestResult
 from grader.testkit import tokens
 from grader.testkit.recorders import KitError, RecordingPublisher
@@ -223,3 +224,81 @@ def test_plain_pytest_runs_a_tasks_tests_against_the_solutions_or_the_starter():
     stubs = subprocess.run(command, cwd=KIT_ROOT, env={**env, "GRADER_IMPL": "starter"},
                            capture_output=True, text=True, timeout=120)
     assert stubs.returncode == 1 and " failed" in stubs.stdout, stubs.stdout[-2000:]
+
+
+# -- must breakers (scoring rule 6) -------------------------------------------------------
+
+EXPIRY = """
+[[breaker]]
+task = "01"
+rule = "only valid, unexpired access tokens of active users are accepted"
+what = "WHAT"
+exercise = "01.5"
+file = "backend/services/auth.py"
+find = '''FIND'''
+replace = '''REPLACE'''
+"""
+EXPIRY_RULES = {"01.5": {"only valid, unexpired access tokens of active users are accepted"}}
+
+
+def _breakers_file(tmp_path, monkeypatch, find, replace, what="a break"):
+    path = tmp_path / "must_breakers.toml"
+    path.write_text(EXPIRY.replace("WHAT", what).replace("FIND", find).replace("REPLACE", replace))
+    monkeypatch.setattr(breakers, "FILE", path)
+    return path
+
+
+def _solution_line(needle):
+    text = (KIT_ROOT / "solutions/backend/services/auth.py").read_text()
+    return next(line for line in text.splitlines() if needle in line)
+
+
+def test_a_breaker_must_fit_the_solution_exactly_once(tmp_path, monkeypatch):
+    course = manifest.load()
+    _breakers_file(tmp_path, monkeypatch, "no such text in the solution", "x")
+    [breaker] = breakers.load()
+    with pytest.raises(breakers.BreakerError, match="occurs 0 times"):
+        breakers.broken_source(breaker, course)
+    (tmp_path / "must_breakers.toml").write_text("[[breaker]]\ntask = \"01\"\n")
+    with pytest.raises(breakers.BreakerError, match="has no rule, what, exercise, file, find, replace"):
+        breakers.load()
+
+
+def test_selftest_fails_a_must_rule_without_breaker_and_a_break_the_tests_miss(tmp_path, monkeypatch):
+    course = manifest.load()
+    task = course.find("01")
+    # A "break" that changes nothing the tests can see: it costs no points, so it is named.
+    line = _solution_line("import ")
+    _breakers_file(tmp_path, monkeypatch, line, line + "  # harmless", what="only a comment")
+    check = selftest.check_breakers(task, course, EXPIRY_RULES)
+    assert [p for p in check.problems if "only a comment: costs only 0 points" in p], check.problems
+    uncovered = selftest.check_breakers(task, course, {**EXPIRY_RULES, "01.4": {"no account enumeration at login"}})
+    assert any("'no account enumeration at login' has no breaker" in p for p in uncovered.problems)
+
+
+def test_selftest_accepts_a_breaker_the_tests_catch(tmp_path, monkeypatch):
+    course = manifest.load()
+    task = course.find("01")
+    line = _solution_line("options={\"require\"")  # where the token's claims are checked
+    _breakers_file(tmp_path, monkeypatch, line, line.replace('options={', 'options={"verify_exp": False, '),
+                   what="expired tokens are accepted")
+    check = selftest.check_breakers(task, course, EXPIRY_RULES)
+    assert check.problems == []
+
+
+# -- the embedded database interleaves concurrent requests --------------------------------
+
+async def test_embedded_database_calls_give_way_so_races_show_as_on_a_server():
+    from grader.testkit import stack
+
+    async with stack.mongo_database() as db:
+        await db["counters"].insert_one({"_id": 1, "n": 0})
+
+        async def read_then_write():
+            document = await db["counters"].find_one({"_id": 1})
+            await db["counters"].update_one({"_id": 1}, {"$set": {"n": document["n"] + 1}})
+
+        await asyncio.gather(read_then_write(), read_then_write())
+        assert (await db["counters"].find_one({"_id": 1}))["n"] == 1  # one update lost, as on a server
+        await asyncio.gather(*(db["counters"].update_one({"_id": 1}, {"$inc": {"n": 1}}) for _ in range(2)))
+        assert (await db["counters"].find_one({"_id": 1}))["n"] == 3  # one atomic update each: none lost

@@ -35,6 +35,9 @@ def test_the_release_has_no_solution_and_no_hidden_test(learner_copy):
         assert not (learner_copy / task.hidden_tests).exists(), task.hidden_tests
         assert (learner_copy / task.public_tests).is_dir(), task.public_tests  # the public ones are there
     assert not (learner_copy / "grader" / "hidden").exists()
+    # the reviewed mutants and must breakers quote the solutions' code
+    assert not (learner_copy / "grader" / "equivalent_mutants.toml").exists()
+    assert not (learner_copy / "grader" / "must_breakers.toml").exists()
     assert release.leaks(learner_copy, course) == []
     # By name too: no hidden test function appears anywhere in the release.
     hidden_names = {m for t in course.tasks if (KIT_ROOT / t.hidden_tests).is_dir()

@@ -131,6 +131,20 @@ def about_now(value: Any, what: str, tolerance: timedelta = TOLERANCE, *,
 
 BCRYPT_HASH = re.compile(r"^\$2[abxy]?\$\d{2}\$[./A-Za-z0-9]{53}$")
 SECRET_WORDS = "a password, a password hash, login bookkeeping ('security') or a token"
+BCRYPT_READS = 72  # bytes: bcrypt ignores (or, from bcrypt 5, refuses) anything longer
+
+
+def every_character_counts(stored: str, password: str, what: str) -> None:
+    """For a password longer than bcrypt reads: the stored hash must not be opened by the
+    password's first 72 bytes alone (a hash of the cut password would let in every password
+    that shares them). Any pre-hash of the whole password passes."""
+    import bcrypt
+
+    raw = password.encode("utf-8")
+    if len(raw) > BCRYPT_READS and bcrypt.checkpw(raw[:BCRYPT_READS], stored.encode("ascii")):
+        raise AssertionError(f"{what}: the stored hash is also opened by the password's first {BCRYPT_READS} bytes "
+                             "alone, so any password sharing them would log in; make a long password short "
+                             "before bcrypt sees it, with every character counting (pre-hash it)")
 
 
 def _secret_paths(value: Any, values: tuple[str, ...], path: str = "") -> list[str]:

@@ -2,11 +2,13 @@
 learner code could change the environment.
 
 embedded: the app inside this process, an in-memory MongoDB (mongomock-motor), a fresh
-          database per test.
+          database per test; every database call first yields to the event loop, as a
+          call to a real server does, so concurrent requests interleave (races show).
 local / services: the app in its own process (see grader/stacks/app.py), reached over
           HTTP; a real MongoDB at MONGODB_URL, read here through our own connection.
 """
 
+import asyncio
 import os
 import uuid
 from contextlib import asynccontextmanager
@@ -57,4 +59,37 @@ async def mongo_database():
     else:
         from mongomock_motor import AsyncMongoMockClient
 
+        _interleave_mongomock()
         yield AsyncMongoMockClient(tz_aware=True)[name]
+
+
+# The collection and cursor calls a service makes. mongomock answers each at once, without
+# giving the event loop a turn, so on embedded two concurrent requests never interleave and
+# a read-then-write (read the version, then save) looks atomic though it races on a server.
+_YIELDING = {
+    "AsyncMongoMockCollection": ("find_one", "find_one_and_update", "find_one_and_replace", "find_one_and_delete",
+                                 "insert_one", "insert_many", "replace_one", "update_one", "update_many",
+                                 "delete_one", "delete_many", "count_documents"),
+    "AsyncCursor": ("to_list",),
+}
+
+
+def _interleave_mongomock() -> None:
+    import mongomock_motor
+
+    for class_name, methods in _YIELDING.items():
+        cls = getattr(mongomock_motor, class_name)
+        if getattr(cls, "_grader_interleaves", False):
+            continue
+        for method in methods:
+            setattr(cls, method, _yielding_first(getattr(cls, method)))
+        cls._grader_interleaves = True
+
+
+def _yielding_first(call):
+    async def yielding(self, *args, **kwargs):
+        await asyncio.sleep(0)
+        return await call(self, *args, **kwargs)
+
+    yielding.__name__ = call.__name__
+    return yielding

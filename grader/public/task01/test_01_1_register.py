@@ -87,6 +87,7 @@ async def test_only_a_bcrypt_hash_of_the_password_is_stored(client, db, settings
                      f"registering {email}: the bcrypt cost in password_hash (use self.settings.bcrypt_rounds)")
         expect.true(password not in str(document),
                     f"registering {email}: the plain password is stored in its 'users' document; store only the hash")
+        expect.every_character_counts(stored, password, f"registering {email} with {what}")
         hashes.append(stored)
     expect.true(hashes[0] != hashes[1], "ada@example.com and grace@example.com registered with the same password got "
                                         "the same password_hash: bcrypt must salt every hash (bcrypt.gensalt)")

@@ -7,7 +7,7 @@ from datetime import timedelta
 import pytest
 
 from grader.testkit import accounts, expect
-from shared.models.auth import EmailVerificationToken, hash_token
+from shared.models.auth import EMAIL_VERIFICATION_TTL, EmailVerificationToken, hash_token
 from shared.timeutil import utc_now
 
 pytestmark = pytest.mark.exercise("01.3")
@@ -41,9 +41,13 @@ async def test_an_unknown_token_is_refused(client, outbox):
 
 @pytest.mark.weight(5)
 @pytest.mark.must("a verification token works once and only until it expires")
-async def test_a_verification_token_works_once_and_only_until_it_expires(client, outbox):
+async def test_a_verification_token_works_once_and_only_until_it_expires(client, outbox, events):
     token = await _mailed_token(client, outbox, "ada@example.com")
     late = await _mailed_token(client, outbox, "grace@example.com")
+    issued = await EmailVerificationToken.find_one({"token_hash": hash_token(token)})
+    expect.about_now(issued.expires_at if issued else None, "expires_at of the verification token mailed to "
+                     "ada@example.com (EMAIL_VERIFICATION_TTL: it works only until then)",
+                     from_now=EMAIL_VERIFICATION_TTL)
     record = await EmailVerificationToken.find_one({"token_hash": hash_token(late)})
     expect.true(record is not None, "no document in 'email_verification_tokens' has token_hash == "
                                     "hash_token(<the token mailed to grace@example.com>) (exercise 01.1)")
@@ -52,6 +56,10 @@ async def test_a_verification_token_works_once_and_only_until_it_expires(client,
 
     first = await _verify(client, token)
     expect.status(first, 200, "POST /verify-email with the token mailed to ada@example.com, the first time")
+    ada = await accounts.stored_user("ada@example.com")
+    for event in events.of_type("user.updated"):  # no secret travels with the account, verified or not
+        expect.no_secrets(event["data"], "the user.updated event data after verifying",
+                          (accounts.PASSWORD, token, ada.password_hash if ada else ""))
     again = await _verify(client, token)
     expect.error(again, 400, "POST /verify-email with the same token a second time", code="invalid_token")
     expired = await _verify(client, late)

@@ -47,8 +47,16 @@ async def test_a_wrong_password_an_unknown_email_and_a_deleted_account_get_the_s
     await _logs_in(client, "ada@example.com")
     await _logs_in(client, "grace@example.com")
     await accounts.soft_delete("grace@example.com")
+    await accounts.registered(client, "alan@example.com")  # pending: not verified yet
+    await accounts.active_account(client, "joan@example.com")
+    joan = await accounts.stored_user("joan@example.com")
+    joan.status = "suspended"
+    await joan.save()
     answers = {
         "a wrong password for ada@example.com": await accounts.login(client, "ada@example.com", WRONG),
+        "a wrong password for the pending alan@example.com (the status is checked after the password)":
+            await accounts.login(client, "alan@example.com", WRONG),
+        "a wrong password for the suspended joan@example.com": await accounts.login(client, "joan@example.com", WRONG),
         "an email nobody registered": await accounts.login(client, "nobody@example.com"),
         "the right password of the soft-deleted grace@example.com": await accounts.login(client, "grace@example.com"),
     }
@@ -78,8 +86,17 @@ async def test_five_failures_in_a_row_lock_the_account_for_30_minutes(client):
     user = await accounts.stored_user("ada@example.com")
     expect.about_now(user.security.locked_until, "security.locked_until after the fifth wrong password in a row "
                      "(LOCKOUT_MINUTES)", from_now=timedelta(minutes=LOCKOUT_MINUTES))
+    expect.equal(user.security.failed_login_attempts, 0, "security.failed_login_attempts once the lock has begun "
+                 "(the count starts again from zero, or the first failure after the lock locks again)")
     expect.error(await accounts.login(client, "ada@example.com", WRONG), 403,
                  "POST /login with a wrong password while the account is locked", code="account_locked")
+    await accounts.registered(client, "alan@example.com")  # pending: its failures count too
+    for attempt in range(1, 6):
+        expect.error(await accounts.login(client, "alan@example.com", WRONG), 401,
+                     f"POST /login with a wrong password for the pending alan@example.com (failure {attempt})",
+                     code="authentication_failed")
+    expect.error(await accounts.login(client, "alan@example.com"), 403, "POST /login with the right password for the "
+                 "pending alan@example.com after 5 wrong ones (every account's failures count)", code="account_locked")
 
 
 @pytest.mark.weight(5)

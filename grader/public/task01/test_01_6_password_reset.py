@@ -8,7 +8,7 @@ from datetime import timedelta
 import pytest
 
 from grader.testkit import accounts, expect
-from shared.models.auth import PasswordResetToken, hash_token
+from shared.models.auth import PASSWORD_RESET_TTL, PasswordResetToken, hash_token
 from shared.timeutil import utc_now
 
 pytestmark = pytest.mark.exercise("01.6")
@@ -69,6 +69,11 @@ async def test_a_reset_request_answers_the_same_whether_or_not_the_account_exist
     expect.true((await accounts.stored(ada)).password_hash != ada.password_hash,
                 "after POST /reset-password with the token mailed to ada@example.com answered 200, her password_hash "
                 "is unchanged")
+    for status in ("pending", "suspended"):  # an account that cannot log in still exists: the same 202
+        await accounts.seed_user(f"{status}@example.com", status=status)
+        response = await _request(client, f"{status}@example.com")
+        expect.equal(response.json(), known.json(), f"POST /request-password-reset: the response body for a "
+                                                    f"{status} account compared with the one for an active account")
 
 
 @pytest.mark.weight(5)
@@ -80,6 +85,9 @@ async def test_a_reset_token_works_once_and_only_until_it_expires(client, outbox
     token = accounts.mailed_token(outbox, "reset", "ada@example.com", "after POST /request-password-reset")
     await _request(client, "grace@example.com")
     late = accounts.mailed_token(outbox, "reset", "grace@example.com", "after POST /request-password-reset")
+    issued = await PasswordResetToken.find_one({"token_hash": hash_token(token)})
+    expect.about_now(issued.expires_at if issued else None, "expires_at of the reset token mailed to ada@example.com "
+                     "(PASSWORD_RESET_TTL: it works only until then)", from_now=PASSWORD_RESET_TTL)
     record = await PasswordResetToken.find_one({"token_hash": hash_token(late)})
     expect.true(record is not None, "no document in 'password_reset_tokens' has token_hash == "
                                     "hash_token(<the token mailed to grace@example.com>)")

@@ -111,6 +111,7 @@ async def test_only_a_bcrypt_hash_of_the_password_is_stored(client, db, settings
                     f"('$2b$<cost>$' and 53 more characters), got {str(stored)[:12]!r}...")
         expect.equal(int(stored.split("$")[2]), settings.bcrypt_rounds,
                      f"registering {email}: the bcrypt cost in password_hash (use self.settings.bcrypt_rounds)")
+        expect.every_character_counts(stored, password, f"registering {email} with {what}")
         hashes.append(stored)
     expect.true(hashes[0] != hashes[1], "two suppliers registered with the same password got the same password_hash: "
                                         "bcrypt must salt every hash (bcrypt.gensalt)")

@@ -44,7 +44,7 @@ async def test_an_unknown_token_is_refused(client, outbox):
 
 @pytest.mark.weight(5)
 @pytest.mark.must("a verification token works once and only until it expires")
-async def test_a_verification_token_works_once_and_only_until_it_expires(client, outbox):
+async def test_a_verification_token_works_once_and_only_until_it_expires(client, outbox, events):
     token = await _mailed_token(client, outbox, "sales@acme.example")
     late = await _mailed_token(client, outbox, "sales@globex.example")
     record = await SupplierEmailToken.find_one({"token_hash": hash_token(late)})
@@ -57,6 +57,10 @@ async def test_a_verification_token_works_once_and_only_until_it_expires(client,
 
     expect.status(await _verify(client, token), 200,
                   "POST /suppliers/verify-email with the token mailed to sales@acme.example, the first time")
+    acme = await sup.stored_supplier("sales@acme.example")
+    for event in events.of_type("supplier.updated"):  # no secret travels with the account, verified or not
+        expect.no_secrets(event["data"], "the supplier.updated event data after verifying",
+                          (sup.PASSWORD, token, acme.password_hash if acme else "", sup.ACCOUNT_NUMBER))
     again = await _verify(client, token)
     expect.error(again, 400, "POST /suppliers/verify-email with the same token a second time", code="invalid_token")
     expired = await _verify(client, late)

@@ -63,8 +63,11 @@ async def test_a_wrong_password_an_unknown_email_and_a_deleted_supplier_get_the_
     globex = await sup.stored_supplier("sales@globex.example")
     globex.deleted_at = globex.updated_at
     await globex.save()
+    await sup.registered(client, "sales@initech.example")  # pending: its email is not verified
     answers = {
         "a wrong password for sales@acme.example": await sup.login(client, "sales@acme.example", WRONG),
+        "a wrong password for the pending sales@initech.example (the status is checked after the password)":
+            await sup.login(client, "sales@initech.example", WRONG),
         "an email nobody registered": await sup.login(client, "nobody@acme.example"),
         "the right password of the soft-deleted sales@globex.example": await sup.login(client, "sales@globex.example"),
     }
@@ -95,5 +98,15 @@ async def test_five_failures_in_a_row_lock_the_account_for_30_minutes(client):
     supplier = await sup.stored_supplier("sales@acme.example")
     expect.about_now(supplier.security.locked_until, "security.locked_until after the fifth wrong password in a row "
                      "(LOCKOUT_MINUTES)", from_now=timedelta(minutes=LOCKOUT_MINUTES))
+    expect.equal(supplier.security.failed_login_attempts, 0, "security.failed_login_attempts once the lock has "
+                 "begun (the count starts again from zero, or the first failure after the lock locks again)")
     expect.error(await sup.login(client, password=WRONG), 403,
                  "POST /suppliers/login with a wrong password while the account is locked", code="account_locked")
+    await sup.registered(client, "sales@initech.example")  # pending: its failures count too
+    for attempt in range(1, 6):
+        expect.error(await sup.login(client, "sales@initech.example", WRONG), 401,
+                     f"POST /suppliers/login with a wrong password for the pending sales@initech.example (failure "
+                     f"{attempt})", code="authentication_failed")
+    expect.error(await sup.login(client, "sales@initech.example"), 403, "POST /suppliers/login with the right password "
+                 "for the pending sales@initech.example after 5 wrong ones (every account's failures count)",
+                 code="account_locked")

@@ -10,7 +10,7 @@ import pytest
 from grader.testkit import expect, tokens
 from grader.testkit import suppliers as sup
 from shared.models.auth import hash_token
-from shared.models.supplier import SupplierRefreshToken
+from shared.models.supplier import REFRESH_TOKEN_TTL, SupplierRefreshToken
 from shared.timeutil import utc_now
 
 pytestmark = pytest.mark.exercise("02.5")
@@ -44,6 +44,8 @@ async def test_a_refresh_token_works_once_and_only_until_it_expires(client):
     record = await SupplierRefreshToken.find_one({"token_hash": hash_token(late.get("refresh_token"))})
     expect.true(record is not None, "no document in 'supplier_refresh_tokens' has token_hash == "
                                     "hash_token(<the refresh token of sales@globex.example's login>)")
+    expect.about_now(record.expires_at, "expires_at of a new refresh token (REFRESH_TOKEN_TTL: it works only until "
+                     "then)", from_now=REFRESH_TOKEN_TTL)
     record.expires_at = utc_now() - timedelta(minutes=1)
     await record.save()
 

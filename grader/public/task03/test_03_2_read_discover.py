@@ -73,7 +73,7 @@ async def test_a_private_community_is_invisible_to_non_members(client, settings)
     lea = await accounts.seed_user("lea@example.com", "Lea", role="leader")
     ada = await accounts.seed_user("ada@example.com", "Ada")
     bob = await accounts.seed_user("bob@example.com", "Bob")
-    club = await communities.seed_community(lea, "Secret Garden", visibility="private", members=[ada])
+    club = await communities.seed_community(lea, "Secret Garden", visibility="private", members=[ada], featured=True)
     for path in (f"/communities/{club.id}", "/communities/slug/secret-garden"):
         body = expect.status(await client.get(path, headers=tokens.as_user(ada, settings)), 200,
                              f"GET {path} of a private community by a member")
@@ -83,3 +83,9 @@ async def test_a_private_community_is_invisible_to_non_members(client, settings)
                          code="not_found")
     body = expect.status(await client.get("/communities/discover"), 200, "GET /communities/discover")
     expect.equal(body.get("items"), [], "items of discover when the only community is private")
+    shown = await communities.seed_community(lea, "Open Garden", featured=True)
+    body = expect.status(await client.get("/communities/discover?featured=true"), 200,
+                         "GET /communities/discover?featured=true")
+    expect.equal([item.get("id") for item in body.get("items", [])], [str(shown.id)],
+                 "ids discovered with featured=true when a public and a private community are both featured "
+                 "(the public one only)")

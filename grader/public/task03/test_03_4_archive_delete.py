@@ -39,7 +39,7 @@ async def test_delete_is_soft(client, events, settings):
 async def test_only_the_owner_or_an_admin_archives_or_deletes(client, events, settings):
     lea = await accounts.seed_user("lea@example.com", "Lea", role="leader")
     mod = await accounts.seed_user("mod@example.com", "Mod")
-    ada = await accounts.seed_user("ada@example.com", "Ada")
+    ada = await accounts.seed_user("ada@example.com", "Ada", role="leader")  # a leader, but a plain member here
     root = await accounts.seed_user("root@example.com", "Root", role="admin")
     mine = await communities.seed_community(lea, "Mine", moderators=[mod], members=[ada])
     other = await communities.seed_community(lea, "Other", moderators=[mod], members=[ada])
@@ -49,11 +49,11 @@ async def test_only_the_owner_or_an_admin_archives_or_deletes(client, events, se
                   "POST /communities/{id}/unarchive by an admin")
     expect.status(await client.post(f"/communities/{other.id}/archive", headers=tokens.as_user(lea, settings)), 200,
                   "POST /communities/{id}/archive of another community by the owner")
-    for user, who in ((mod, "a moderator"), (ada, "a plain member")):
+    for user, who in ((mod, "a moderator"), (ada, "a plain member (a leader elsewhere)")):
         expect.error(await client.post(f"/communities/{other.id}/unarchive", headers=tokens.as_user(user, settings)),
                      403, f"POST /communities/{{id}}/unarchive by {who}", code="forbidden")
     expect.equal((await communities.stored(other)).status.value, "archived", "status after refused unarchives")
-    for user, who in ((mod, "a moderator"), (ada, "a plain member")):
+    for user, who in ((mod, "a moderator"), (ada, "a plain member (a leader elsewhere)")):
         headers = tokens.as_user(user, settings)
         expect.error(await client.post(f"/communities/{mine.id}/archive", headers=headers), 403,
                      f"POST /communities/{{id}}/archive by {who}", code="forbidden")

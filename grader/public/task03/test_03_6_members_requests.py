@@ -105,7 +105,7 @@ async def test_a_private_communitys_members_are_invisible_to_non_members(client,
 async def test_only_the_owner_moderators_or_an_admin_decide_requests(client, settings):
     lea = await accounts.seed_user("lea@example.com", "Lea", role="leader")
     mod = await accounts.seed_user("mod@example.com", "Mod")
-    ada = await accounts.seed_user("ada@example.com", "Ada")
+    ada = await accounts.seed_user("ada@example.com", "Ada", role="leader")  # a leader, but a plain member here
     root = await accounts.seed_user("root@example.com", "Root", role="admin")
     asking = [await accounts.seed_user(f"ask{i}@example.com") for i in range(4)]
     club = await communities.seed_community(lea, "Secret Garden", visibility="private", moderators=[mod], members=[ada])
@@ -114,7 +114,7 @@ async def test_only_the_owner_moderators_or_an_admin_decide_requests(client, set
         expect.status(await client.post(f"/communities/{club.id}/join-requests/{request.id}/approve",
                                         headers=tokens.as_user(user, settings)), 200, f"POST .../approve by {who}")
     last = requests[3]
-    for user, who in ((ada, "a plain member"), (asking[3], "the requester")):
+    for user, who in ((ada, "a plain member (a leader elsewhere)"), (asking[3], "the requester")):
         for action in ("approve", "reject"):
             response = await client.post(f"/communities/{club.id}/join-requests/{last.id}/{action}",
                                          headers=tokens.as_user(user, settings))

@@ -7,7 +7,6 @@ from grader.testkit import accounts, communities, expect, tokens
 pytestmark = pytest.mark.exercise("03.7")
 
 
-@pytest.mark.weight(2)
 async def test_suspend_then_reinstate_and_the_log_says_who(client, settings):
     lea = await accounts.seed_user("lea@example.com", "Lea", role="leader")
     root = await accounts.seed_user("root@example.com", "Root", role="admin")
@@ -27,7 +26,6 @@ async def test_suspend_then_reinstate_and_the_log_says_who(client, settings):
     expect.about_now(log[-1].get("created_at") if log else None, "created_at of the 'suspended' entry")
 
 
-@pytest.mark.weight(2)
 async def test_only_an_active_community_can_be_featured(client, events, settings):
     lea = await accounts.seed_user("lea@example.com", "Lea", role="leader")
     root = await accounts.seed_user("root@example.com", "Root", role="admin")
