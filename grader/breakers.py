@@ -9,13 +9,11 @@ learner file of the solution. They were written from the task docs, not from the
 they check the tests against the doc rather than the other way round.
 """
 
-import shutil
-import tempfile
 import tomllib
 from dataclasses import dataclass
 from pathlib import Path
 
-from grader import KIT_ROOT
+from grader import KIT_ROOT, tree
 from grader.manifest import Course, Task
 
 FILE = KIT_ROOT / "grader" / "must_breakers.toml"
@@ -81,10 +79,4 @@ def write_tree(breaker: Breaker, task: Task, course: Course, kit_root: Path = KI
     if breaker.file not in task.files:
         raise BreakerError(f"{breaker.name}: {breaker.file} is not a learner file of task {task.id}")
     source = broken_source(breaker, course, kit_root)
-    root = Path(tempfile.mkdtemp(prefix="breaker-"))
-    for rel in task.files:
-        target = root / rel
-        target.parent.mkdir(parents=True, exist_ok=True)
-        shutil.copyfile(kit_root / course.solutions / rel, target)
-    (root / breaker.file).write_text(source, encoding="utf-8")
-    return root
+    return tree.solution_variant(task, course, breaker.file, source, kit_root, prefix="breaker-")

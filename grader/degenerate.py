@@ -9,12 +9,10 @@ The method -> exercise mapping comes from the starter's docstrings ("Exercise 01
 import ast
 import inspect
 import re
-import shutil
-import tempfile
 from dataclasses import dataclass
 from pathlib import Path
 
-from grader import KIT_ROOT
+from grader import KIT_ROOT, tree
 from grader.manifest import Course, Task
 
 EXERCISE_IN_DOCSTRING = re.compile(r"Exercise\s+([A-Za-z]*\d+\.\d+)")
@@ -82,10 +80,4 @@ def versions(task: Task, course: Course, kit_root: Path = KIT_ROOT) -> list[Dege
 
 def write_tree(degenerate: Degenerate, task: Task, course: Course, kit_root: Path = KIT_ROOT) -> Path:
     """A learner folder (laid out like starter/): the solutions, with one degenerate file."""
-    root = Path(tempfile.mkdtemp(prefix="degenerate-"))
-    for rel in task.files:
-        target = root / rel
-        target.parent.mkdir(parents=True, exist_ok=True)
-        shutil.copyfile(kit_root / course.solutions / rel, target)
-    (root / degenerate.file).write_text(degenerate.source, encoding="utf-8")
-    return root
+    return tree.solution_variant(task, course, degenerate.file, degenerate.source, kit_root, prefix="degenerate-")

@@ -172,5 +172,19 @@ def rebuild(root: Path, impl: Impl, task: Task, course: Course, kit_root: Path =
         remove(fresh.root)
 
 
+def solution_variant(task: Task, course: Course, rel: str, source: str, kit_root: Path = KIT_ROOT, *,
+                     prefix: str = "variant-") -> Path:
+    """A learner folder laid out like starter/: the task's solution files, with ``rel``
+    holding ``source`` instead (a version of the solution that ``selftest`` grades: a
+    degenerate method, a must breaker). Remove it with ``remove``."""
+    root = Path(tempfile.mkdtemp(prefix=prefix))
+    for name in task.files:
+        target = root / name
+        target.parent.mkdir(parents=True, exist_ok=True)
+        shutil.copyfile(kit_root / course.solutions / name, target)
+    (root / rel).write_text(source, encoding="utf-8")
+    return root
+
+
 def remove(root: Path) -> None:
     shutil.rmtree(root, ignore_errors=True)
