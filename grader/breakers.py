@@ -23,22 +23,30 @@ class BreakerError(Exception):
     """An entry of the breakers file is malformed or no longer fits the solution."""
 
 
+# The shapes of scoring rule 7: a break of a race (the manifest's ``races``) or of an ordered
+# listing (its ``listings``), named by ``target``; see SHAPES in grader/scoring.py.
+READ_THEN_WRITE, NO_TIEBREAK, CURSOR_IGNORES_TIEBREAK = "read-then-write", "no-tiebreak", "cursor-ignores-tiebreak"
+
+
 @dataclass(frozen=True)
 class Breaker:
     task: str
-    rule: str  # the must rule, as the doc's "Weighs most" list words it
+    rule: str  # the must rule, as the doc's "Weighs most" list words it ("" for a shape break of no must)
     what: str  # the break, in one line
     exercise: str  # the exercise whose code it breaks, and whose tests should catch it
     file: str  # the learner file, relative to solutions/
     find: str
     replace: str
+    shape: str = ""  # one of the shapes above, or "" for a plain must break
+    target: str = ""  # for a shape: the race (rule) or listing (name) of the exercise it breaks
 
     @property
     def name(self) -> str:
-        return f"{self.exercise} {self.rule}: {self.what}"
+        return f"{self.exercise} {self.rule or self.target}: {self.what}"
 
 
 FIELDS = ("task", "rule", "what", "exercise", "file", "find", "replace")
+SHAPE_FIELDS = ("shape", "target")
 
 
 def load(path: Path | None = None) -> list[Breaker]:
@@ -51,11 +59,17 @@ def load(path: Path | None = None) -> list[Breaker]:
         raise BreakerError(f"{path.name}: {error}") from error
     out = []
     for number, entry in enumerate(entries, 1):
-        # every field is text, and only the replacement may be empty (a break that deletes)
-        missing = [f for f in FIELDS if not isinstance(entry.get(f), str) or (not entry[f] and f != "replace")]
+        # every field is text; only the replacement may be empty (a break that deletes), and
+        # the rule only for a shape break (a race or listing that is not a must)
+        shaped = bool(entry.get("shape"))
+        optional = {"replace", "rule"} if shaped else {"replace"}
+        wanted = FIELDS + (SHAPE_FIELDS if shaped else ())
+        missing = [f for f in wanted if not isinstance(entry.get(f), str) or (not entry[f] and f not in optional)]
         if missing:
             raise BreakerError(f"{path.name}: breaker {number} has no {', '.join(missing)}")
-        out.append(Breaker(**{f: entry[f] for f in FIELDS}))
+        if shaped and entry["shape"] not in (READ_THEN_WRITE, NO_TIEBREAK, CURSOR_IGNORES_TIEBREAK):
+            raise BreakerError(f"{path.name}: breaker {number} has an unknown shape {entry['shape']!r}")
+        out.append(Breaker(**{f: entry.get(f, "") for f in FIELDS + SHAPE_FIELDS}))
     return out
 
 

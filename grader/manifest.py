@@ -56,12 +56,27 @@ def task_key(text: str) -> str:
     return f"{match.group(1)}{int(match.group(2))}" if match else text
 
 
+PAGINGS = ("cursor", "skip", "none")  # how an ordered listing hands out its pages
+
+
+@dataclass(frozen=True)
+class Listing:
+    """An endpoint that returns items in a stated order (scoring rule 7): its tests page
+    through items that tie on the sort key, and its breakers drop the tiebreak."""
+    name: str  # the endpoint, as the doc names it: "GET /communities/discover"
+    paging: str  # one of PAGINGS
+
+
 @dataclass(frozen=True)
 class Exercise:
     id: str
     title: str
     points: int
     anchor: str
+    # Scoring rule 7 (grader/scoring.py): the rules of this exercise that concurrent requests
+    # race on, and the listings whose stated order its tests check with ties.
+    races: tuple[str, ...] = ()
+    listings: tuple[Listing, ...] = ()
 
 
 @dataclass(frozen=True)
@@ -173,12 +188,24 @@ def _task(t: dict, path: Path | str) -> Task:
         files=tuple(t.get("files", [])),
         public_tests=t.get("public_tests") or default_public_tests(task_id),
         hidden_tests=default_hidden_tests(task_id) if hidden is None else hidden,  # "" means none
-        exercises=tuple(
-            Exercise(e["id"], e["title"], int(e["points"]), e.get("anchor") or default_anchor(e["id"], e["title"]))
-            for e in t["exercises"]
-        ),
+        exercises=tuple(_exercise(e, path) for e in t["exercises"]),
         backends=tuple(t.get("backends", [])),
     )
+
+
+def _exercise(e: dict, path: Path | str) -> Exercise:
+    races = e.get("races", [])
+    if not isinstance(races, list) or not all(isinstance(r, str) and r.strip() for r in races):
+        raise ManifestError(f"The course manifest {path}: exercise {e['id']}'s races must be a list of rules in words.")
+    listings = []
+    for listing in e.get("listings", []):
+        if not isinstance(listing, dict) or not isinstance(listing.get("name"), str) \
+                or listing.get("paging") not in PAGINGS:
+            raise ManifestError(f"The course manifest {path}: exercise {e['id']}'s listings must be tables "
+                                f"{{name = \"GET /...\", paging = {' | '.join(map(repr, PAGINGS))}}}.")
+        listings.append(Listing(listing["name"], listing["paging"]))
+    return Exercise(e["id"], e["title"], int(e["points"]), e.get("anchor") or default_anchor(e["id"], e["title"]),
+                    tuple(races), tuple(listings))
 
 
 def _check_unique(course: Course) -> None:

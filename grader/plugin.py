@@ -4,7 +4,7 @@ It writes one JSON line per event to the file named by ``GRADER_EVENTS`` and flu
 line at once, so the parent process knows how far the run got even if learner code hangs
 or kills the process. The kinds are named in grader/protocol.py; grader/runner.py reads them.
 
-    {"kind": "collected", "tests": [{"nodeid", "exercise", "weight", "must"}...]}
+    {"kind": "collected", "tests": [{"nodeid", "exercise", "weight", "must", "race", "ties"}...]}
                                                         every test, before sharding
     {"kind": "collect_error", "message"}                a test file that could not be collected
     {"kind": "import_start", "file"}                    embedded stack: a learner file is being
@@ -69,9 +69,9 @@ def _exercise_of(item) -> tuple:
 def _weighing(item) -> dict:
     """The test's weight and, for a test of a rule the doc states as a must, the rule."""
     weight = item.get_closest_marker("weight")
-    must = item.get_closest_marker("must")
+    marks = {name: item.get_closest_marker(name) for name in ("must", "race", "ties")}
     return {"weight": weight.args[0] if weight and weight.args else 1,
-            "must": str(must.args[0]) if must and must.args else ""}
+            **{name: str(mark.args[0]) if mark and mark.args else "" for name, mark in marks.items()}}
 
 
 class GraderPlugin:
@@ -208,6 +208,10 @@ def pytest_configure(config):
     config.addinivalue_line("markers", "needs_services: runs only against the services stack")
     config.addinivalue_line("markers", "weight(n): the test's share of its exercise's points (default 1)")
     config.addinivalue_line("markers", "must(rule): the test checks a rule the task doc states as a must")
+    config.addinivalue_line("markers", "race(rule): the test sends concurrent requests that race on a rule of the "
+                            "manifest's races (scoring rule 7)")
+    config.addinivalue_line("markers", "ties(listing): the test pages through items that tie on the sort key of a "
+                            "listing of the manifest's listings (scoring rule 7)")
     path = os.environ.get("GRADER_EVENTS")
     if not path:
         return

@@ -22,6 +22,8 @@ class TestResult:
     duration: float = 0.0
     weight: int = 1  # share of the exercise's points (see "Scoring" in grader/scoring.py)
     must: str = ""  # the must-rule of the task doc this test checks, if any
+    race: str = ""  # the manifest's race this test sends concurrent requests for, if any
+    ties: str = ""  # the manifest's ordered listing this test pages through ties of, if any
 
 
 @dataclass

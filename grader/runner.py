@@ -177,7 +177,7 @@ class _Session:
         self.remote = options.stack != stacks.EMBEDDED  # the app runs in its own process
         self.options, self.progress, self.result, self.kit_root = options, progress, result, kit_root
         self.tests: dict[str, str | None] = {}  # nodeid -> exercise id from its marker
-        self.weighing: dict[str, tuple[int, str]] = {}  # nodeid -> (weight, must-rule)
+        self.weighing: dict[str, dict] = {}  # nodeid -> {weight, must, race, ties} (see _weighing)
         self.order: list[str] = []  # collection order; shard i runs order[i::jobs]
         self.verdicts: dict[str, TestResult] = {}
         self.broken_files: dict[str, str] = {}  # learner file -> why it cannot be imported
@@ -309,7 +309,8 @@ class _Session:
                 self.result.notice(f"Kit problem: {nodeid} {what}; not scored.")
                 continue
             verdict = self.verdicts.get(nodeid) or TestResult(nodeid, NOT_RUN, "not run: no verdict arrived")
-            verdict.weight, verdict.must = self.weighing.get(nodeid, (1, ""))
+            for name, value in self.weighing.get(nodeid, _weighing({})).items():
+                setattr(verdict, name, value)
             exercise.tests.append(verdict)
         for exercise in self.result.exercises:
             if not exercise.tests and not exercise.problem:
@@ -453,11 +454,12 @@ class _Session:
                 self._record(event["nodeid"], event["outcome"], event["message"], event["duration"])
 
 
-def _weighing(test: dict) -> tuple[int, str]:
-    """A test's (weight, must-rule) from the collection event; a bad weight counts as 1."""
+def _weighing(test: dict) -> dict:
+    """A test's weight, must-rule and shapes (race, ties) from the collection event; a bad
+    weight counts as 1."""
     weight = test.get("weight", 1)
     weight = weight if isinstance(weight, int) and not isinstance(weight, bool) and 1 <= weight <= 100 else 1
-    return weight, str(test.get("must") or "")
+    return {"weight": weight, **{name: str(test.get(name) or "") for name in ("must", "race", "ties")}}
 
 
 def _limit_memory(pid: int) -> None:

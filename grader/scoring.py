@@ -36,8 +36,23 @@ The rules for the tests of a task
        the sixth failure, a token that works twice, a moderator who may archive...).
        ``selftest`` grades each and fails when one costs less than ``MUST_SHARE`` of the
        task's points, or when a must rule has no breaker (grader/breakers.py).
+    7. Races and ties are tested. Every rule that two requests can race on (a token works
+       once, of concurrent registrations with one email exactly one wins, at most N members,
+       a count kept right, a decision made once) is listed under its exercise's ``races`` in
+       ``course.toml`` and has a test marked ``@pytest.mark.race("<the rule>")`` that sends
+       the requests at once (``testkit.race``: one round on embedded, whose database calls
+       interleave the same way every time; ``RACE_ROUNDS_REMOTE`` on a real server, where
+       requests overlap only some of the time). Every listing that states an order is listed
+       under ``listings`` and has a test marked ``@pytest.mark.ties("<the endpoint>")`` whose
+       items tie on the sort key, inserted out of ``_id`` order and paged with small limits,
+       that expects each item exactly once in the stated tiebreak order (``testkit.paging``).
+       ``grader/must_breakers.toml`` holds a breaker of each shape in ``SHAPES`` for each of
+       them (the same check, then save; a sort without ``_id``; a cursor that forgets it), and
+       ``selftest`` fails when one is missing or when the test of its race or listing still
+       passes on it.
 """
 
+from grader.breakers import CURSOR_IGNORES_TIEBREAK, NO_TIEBREAK, READ_THEN_WRITE, Breaker
 from grader.manifest import Task
 from grader.results import TaskResult
 
@@ -45,6 +60,15 @@ MUST_SHARE = 0.05
 DEGENERATE_SHARE = 0.20
 MUTANT_GOAL = 0.95
 PUBLIC_MUTANT_GOAL = 0.75
+RACE_ROUNDS_REMOTE = 3
+
+# Rule 7: the breakers every race and every ordered listing needs, by how the listing pages.
+SHAPES = {
+    "race": (READ_THEN_WRITE,),
+    "cursor": (NO_TIEBREAK, CURSOR_IGNORES_TIEBREAK),
+    "skip": (NO_TIEBREAK,),
+    "none": (NO_TIEBREAK,),
+}
 
 
 def weight_problems(result: TaskResult) -> list[str]:
@@ -91,3 +115,42 @@ def _section(doc_text: str, exercise_id: str) -> str:
         if inside:
             lines.append(line)
     return "\n".join(lines)
+
+
+def shape_problems(task: Task, result: TaskResult, breakers: list[Breaker]) -> list[str]:
+    """Rule 7, read from a grading of the task and its breakers: each race and ordered
+    listing of the manifest has its test and its breakers, and every test or breaker of a
+    shape names a race or listing of its exercise."""
+    problems = []
+    by_id = {e.id: e for e in result.exercises}
+    for exercise in task.exercises:
+        tests = by_id[exercise.id].tests if exercise.id in by_id else []
+        wanted = [("race", race, "race", SHAPES["race"]) for race in exercise.races]
+        wanted += [("ties", listing.name, "listing", SHAPES[listing.paging]) for listing in exercise.listings]
+        for marker, target, kind, shapes in wanted:
+            if not any(getattr(t, marker) == target for t in tests):
+                problems.append(f"{exercise.id}: the {kind} {target!r} of course.toml has no test marked "
+                                f"@pytest.mark.{marker}({target!r}) (rule 7)")
+            for shape in shapes:
+                if not any(b.exercise == exercise.id and b.shape == shape and b.target == target for b in breakers):
+                    problems.append(f"{exercise.id}: the {kind} {target!r} has no {shape} breaker in "
+                                    "must_breakers.toml (rule 7)")
+        declared = {"race": set(exercise.races), "ties": {listing.name for listing in exercise.listings}}
+        for test in tests:
+            for marker, names in declared.items():
+                if getattr(test, marker) and getattr(test, marker) not in names:
+                    problems.append(f"{test.name}: @pytest.mark.{marker}({getattr(test, marker)!r}) names no "
+                                    f"{'race' if marker == 'race' else 'listing'} of {exercise.id} in course.toml")
+    for breaker in breakers:
+        exercise = task.exercise(breaker.exercise)
+        if breaker.shape and exercise is not None:
+            targets = exercise.races if breaker.shape == READ_THEN_WRITE else [x.name for x in exercise.listings]
+            if breaker.target not in targets:
+                problems.append(f"{breaker.name}: its target is no {'race' if breaker.shape == READ_THEN_WRITE else 'listing'}"
+                                f" of {exercise.id} in course.toml")
+    return problems
+
+
+def shape_tests(breaker: Breaker) -> str:
+    """The marker whose tests must fail on a shape breaker: race or ties."""
+    return "race" if breaker.shape == READ_THEN_WRITE else "ties"

@@ -35,13 +35,13 @@ def _grade(task: Task, course: Course, impl: str, stack: str) -> TaskResult:
 
 
 def check_task(task: Task, course: Course, stack: str = "embedded",
-               must_rules: dict[str, set[str]] | None = None) -> list[Check]:
-    """The checks of one task on one stack; ``must_rules``, when given, receives the must
-    rules of the task's tests (exercise id -> rules), read from the solutions' grading."""
+               graded: dict[str, TaskResult] | None = None) -> list[Check]:
+    """The checks of one task on one stack; ``graded``, when given, receives the solutions'
+    grading under the task's id (its tests' must rules and shapes are read from it)."""
     reference = "solutions" if task.files else "starter"  # an environment task has no learner files
     solved = _grade(task, course, reference, stack)
-    if must_rules is not None:
-        must_rules.update(scoring.must_rules(solved))
+    if graded is not None:
+        graded[task.id] = solved
     on = f"task {task.id} on {stack}"
     full = Check(f"{on}: " + ("solutions earn" if task.files else "the starter earns") + " full marks")
     full.problems += [f"notice: {n}" for n in solved.notices]
@@ -112,14 +112,19 @@ def check_degenerates(task: Task, course: Course) -> Check:
     return check
 
 
-def check_breakers(task: Task, course: Course, must_rules: dict[str, set[str]]) -> Check:
-    """Scoring rule 6: every must rule of the task's tests has at least one reviewed breaker
-    (grader/must_breakers.toml), and each breaker costs at least MUST_SHARE of the task's
-    points. A breaker is graded on embedded with the tests of the exercise it names, the one
-    whose code it breaks (a secret leaked by an update is caught by the update's tests), so
-    what it costs elsewhere is not counted: the figure is a floor."""
+def check_breakers(task: Task, course: Course, must_rules: dict[str, set[str]],
+                   solved: TaskResult | None = None) -> Check:
+    """Scoring rules 6 and 7: every must rule of the task's tests has at least one reviewed
+    breaker (grader/must_breakers.toml), and each breaker of a must rule costs at least
+    MUST_SHARE of the task's points; with ``solved`` (the solutions' grading), every race and
+    ordered listing of the manifest has its test and its breakers, and each shape breaker
+    fails the test of its race or listing. A breaker is graded on embedded with the tests of
+    the exercise it names, the one whose code it breaks (a secret leaked by an update is
+    caught by the update's tests), so what it costs elsewhere is not counted: the figure is a
+    floor."""
     floor = scoring.MUST_SHARE * task.possible
-    check = Check(f"task {task.id}: breaking a must rule costs at least {floor:g} of {task.possible} points")
+    check = Check(f"task {task.id}: breaking a must rule costs at least {floor:g} of {task.possible} points; "
+                  "races and ties are caught")
     try:
         mine = breakers.for_task(task, breakers.load())
     except breakers.BreakerError as error:
@@ -130,9 +135,11 @@ def check_breakers(task: Task, course: Course, must_rules: dict[str, set[str]]) 
     for key, (exercise_id, rule) in rules.items():
         if key not in covered:
             check.problems.append(f"{exercise_id}: the must rule {rule!r} has no breaker in {breakers.FILE.name}")
+    if solved is not None:
+        check.problems += scoring.shape_problems(task, solved, mine)
     gradable = []
     for breaker in mine:
-        if breaker.rule.lower() not in rules:
+        if breaker.rule and breaker.rule.lower() not in rules:
             check.problems.append(f"{breaker.name}: no test of task {task.id} carries this must rule")
         elif task.exercise(breaker.exercise) is None:
             check.problems.append(f"{breaker.name}: task {task.id} has no exercise {breaker.exercise}")
@@ -152,7 +159,12 @@ def check_breakers(task: Task, course: Course, must_rules: dict[str, set[str]]) 
         finally:
             tree.remove(folder)
         lost = exercise.possible - exercise.score
-        return f"{breaker.name}: costs only {lost:g} points" if lost < floor else ""
+        if breaker.shape:
+            marker = scoring.shape_tests(breaker)
+            shaped = [t for t in exercise.tests if getattr(t, marker) == breaker.target]
+            if not shaped or all(t.outcome == PASSED for t in shaped):
+                return f"{breaker.name}: no test marked {marker}({breaker.target!r}) fails on it"
+        return f"{breaker.name}: costs only {lost:g} points" if breaker.rule and lost < floor else ""
 
     # In processes of their own, two at a time, as in check_degenerates.
     with ThreadPoolExecutor(max_workers=2) as pool:
@@ -185,14 +197,14 @@ TEST_FIELDS = {f.name for f in fields(TestResult)}
 
 def run(course: Course, console: Console) -> bool:
     checks = [Check("manifest, docs, starter and solutions agree", consistency.check_all(course))]
-    rules: dict[str, dict[str, set[str]]] = {task.id: {} for task in course.tasks}
+    graded: dict[str, TaskResult] = {}
     for stack in STACKS:
         for task in course.tasks:
-            checks += check_task(task, course, stack, rules[task.id] if stack == STACKS[0] else None)
+            checks += check_task(task, course, stack, graded if stack == STACKS[0] else None)
     for task in course.tasks:
         if task.kind == "code":
             checks.append(check_degenerates(task, course))
-            checks.append(check_breakers(task, course, rules[task.id]))
+            checks.append(check_breakers(task, course, scoring.must_rules(graded[task.id]), graded[task.id]))
     table = Table(title="Kit self-check")
     table.add_column("Check")
     table.add_column("Result")

@@ -76,9 +76,10 @@ def mailed_token(outbox, kind: str, email: str, after: str) -> str:
 # -- straight into the database: no learner code involved -----------------------------------
 
 async def seed_user(email: str, display_name: str = "Seeded", *, role: str = "consumer", status: str = "active",
-                    created_at: datetime | None = None, deleted: bool = False):
+                    created_at: datetime | None = None, deleted: bool = False, id=None):
     """Insert a user directly and return the document. ``role``: consumer, leader or admin;
-    ``status``: active, pending, suspended; ``deleted`` soft-deletes it."""
+    ``status``: active, pending, suspended; ``deleted`` soft-deletes it; ``id``: its _id (an
+    ObjectId; by default a new one)."""
     from shared.models.user import ContactInfo, User, UserProfile, UserRole, UserStatus
 
     now = utc_now()
@@ -92,6 +93,7 @@ async def seed_user(email: str, display_name: str = "Seeded", *, role: str = "co
         created_at=created_at or now,
         updated_at=created_at or now,
         deleted_at=now if deleted else None,
+        **({"id": id} if id is not None else {}),
     )
     await user.insert()
     return user

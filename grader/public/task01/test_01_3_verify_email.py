@@ -6,7 +6,7 @@ from datetime import timedelta
 
 import pytest
 
-from grader.testkit import accounts, expect
+from grader.testkit import accounts, expect, race
 from shared.models.auth import EMAIL_VERIFICATION_TTL, EmailVerificationToken, hash_token
 from shared.timeutil import utc_now
 
@@ -41,6 +41,7 @@ async def test_an_unknown_token_is_refused(client, outbox):
 
 @pytest.mark.weight(5)
 @pytest.mark.must("a verification token works once and only until it expires")
+@pytest.mark.race("a verification token works once, also when it is sent twice at the same moment")
 async def test_a_verification_token_works_once_and_only_until_it_expires(client, outbox, events):
     token = await _mailed_token(client, outbox, "ada@example.com")
     late = await _mailed_token(client, outbox, "grace@example.com")
@@ -68,3 +69,13 @@ async def test_a_verification_token_works_once_and_only_until_it_expires(client,
     grace = await accounts.stored_user("grace@example.com")
     expect.equal((grace.status.value, grace.email_verified_at), ("pending", None),
                  "(status, email_verified_at) of grace@example.com after her expired token was refused")
+    # The same rule when the requests race: each may read the token unused before one marks it.
+    for round_ in race.rounds():
+        email = f"linus{round_}@example.com"
+        fresh = await _mailed_token(client, outbox, email)
+        responses = await race.at_once(_verify(client, fresh) for _ in range(3))
+        expect.equal(race.statuses(responses), [200, 400, 400], f"statuses of 3 POST /verify-email with {email}'s "
+                     "token sent at the same moment (it works once: mark it used with one conditional update)")
+        linus = await accounts.stored_user(email)
+        updates = [e for e in events.of_type("user.updated") if e["entity_id"] == str(linus.id)]
+        expect.equal(len(updates), 1, f"user.updated events for {email} after 3 verifications at the same moment")

@@ -8,7 +8,7 @@ from datetime import timedelta
 
 import pytest
 
-from grader.testkit import accounts, expect, tokens
+from grader.testkit import accounts, expect, race, tokens
 from shared.models.user import LOCKOUT_MINUTES
 
 pytestmark = pytest.mark.exercise("01.4")
@@ -70,6 +70,7 @@ async def test_a_wrong_password_an_unknown_email_and_a_deleted_account_get_the_s
 
 @pytest.mark.weight(5)
 @pytest.mark.must("five failures lock the account for 30 minutes")
+@pytest.mark.race("failures sent at the same moment each count toward the lock")
 async def test_five_failures_in_a_row_lock_the_account_for_30_minutes(client):
     await accounts.active_account(client, "ada@example.com")
     await _logs_in(client)
@@ -97,6 +98,18 @@ async def test_five_failures_in_a_row_lock_the_account_for_30_minutes(client):
                      code="authentication_failed")
     expect.error(await accounts.login(client, "alan@example.com"), 403, "POST /login with the right password for the "
                  "pending alan@example.com after 5 wrong ones (every account's failures count)", code="account_locked")
+    # The same rule when the requests race: five guesses at once must lock as five in a row do.
+    for round_ in race.rounds():
+        email = f"linus{round_}@example.com"
+        await accounts.active_account(client, email)
+        await _logs_in(client, email)
+        responses = await race.at_once(accounts.login(client, email, WRONG) for _ in range(5))
+        expect.true(all(r.status_code in (401, 403) for r in responses),
+                    f"statuses of 5 POST /login with a wrong password for {email} sent at the same moment: expected "
+                    f"401 (or 403 once locked), got {race.statuses(responses)}")
+        expect.error(await accounts.login(client, email), 403, f"POST /login with the right password for {email} after "
+                     "5 wrong ones sent at the same moment (each failure counts: add it with $inc, not read, add "
+                     "one and save)", code="account_locked")
 
 
 @pytest.mark.weight(5)

@@ -7,7 +7,7 @@ from datetime import timedelta
 
 import pytest
 
-from grader.testkit import accounts, expect
+from grader.testkit import accounts, expect, race
 from shared.models.auth import PASSWORD_RESET_TTL, PasswordResetToken, hash_token
 from shared.timeutil import utc_now
 
@@ -78,6 +78,7 @@ async def test_a_reset_request_answers_the_same_whether_or_not_the_account_exist
 
 @pytest.mark.weight(5)
 @pytest.mark.must("a reset token works once and only until it expires")
+@pytest.mark.race("a reset token works once, also when it is sent twice at the same moment")
 async def test_a_reset_token_works_once_and_only_until_it_expires(client, outbox):
     await accounts.seed_user("ada@example.com", "Ada")
     grace = await accounts.seed_user("grace@example.com", "Grace")
@@ -106,3 +107,14 @@ async def test_a_reset_token_works_once_and_only_until_it_expires(client, outbox
                  code="invalid_token")
     expect.equal((await accounts.stored(grace)).password_hash, grace.password_hash,
                  "grace@example.com's password_hash after her expired token was refused (it must not change)")
+    # The same rule when the requests race: each may read the token unused before one marks it.
+    passwords = [NEW_PASSWORD, OTHER_PASSWORD, "Willow-Beacon-71"]
+    for round_ in race.rounds():
+        await _request(client, "ada@example.com")
+        fresh = accounts.mailed_token(outbox, "reset", "ada@example.com", "after POST /request-password-reset")
+        responses = await race.at_once(_reset(client, fresh, password) for password in passwords)
+        expect.equal(race.statuses(responses), [200, 400, 400], "statuses of 3 POST /reset-password with one token "
+                     "sent at the same moment, each with another new password (it works once: mark it used with "
+                     f"one conditional update), round {round_}")
+        [winner] = [p for p, r in zip(passwords, responses) if r.status_code == 200]
+        await _logs_in(client, winner, "the password of the one reset that was accepted")

@@ -3,7 +3,8 @@
 import pytest
 from bson import ObjectId
 
-from grader.testkit import accounts, expect
+from grader.testkit import accounts, expect, paging
+from shared.timeutil import utc_now
 
 pytestmark = pytest.mark.exercise("01.7")
 
@@ -26,7 +27,17 @@ async def test_a_deleted_user_is_left_out_of_the_list_and_not_found(client):
     expect.error(await client.get(f"/users/{gone.id}"), 404, "GET /users/{id} for a soft-deleted user", code="not_found")
 
 
+@pytest.mark.ties("GET /users")
 async def test_skip_and_limit_page_through_users(client):
     users = await accounts.seed_users(5)
     body = expect.status(await client.get("/users", params={"skip": 1, "limit": 2}), 200, "GET /users?skip=1&limit=2")
     expect.equal([u.get("email") for u in body], [u.email for u in users[1:3]], "GET /users?skip=1&limit=2 over 5 users")
+    # Users registered in the same instant: the tiebreak (_id) alone decides their order.
+    same_time = utc_now()
+    ids, insert_order = paging.tied_ids(5)
+    tied = {str(i): (await accounts.seed_user(f"tied{n}@example.com", created_at=same_time, id=i)).email
+            for n, i in enumerate(insert_order)}
+    items = await paging.by_skip(client, "/users", "5 users with the same created_at after 5 older ones, paged 2 at "
+                                 "a time", limit=2)
+    paging.expect_each_once(items, [u.id for u in users] + ids, "GET /users, 2 at a time, over 5 users and then 5 "
+                            "with one created_at (ties in _id order)", names={**tied, **{str(u.id): u.email for u in users}})

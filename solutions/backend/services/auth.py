@@ -64,6 +64,14 @@ async def _redeemable(model, raw_token: str, kind: str):
     return record, user
 
 
+async def _claim(model, record, kind: str, now) -> None:
+    """Mark the token used in one conditional update: of two requests that read it unused at
+    the same moment, only one matches ``used_at: None``; the other gets TokenError."""
+    claimed = await model.find_one({"_id": record.id, "used_at": None}).update({"$set": {"used_at": now}})
+    if claimed.modified_count != 1:
+        raise TokenError(f"This {kind} link is invalid or has expired.")
+
+
 class AuthService:
     def __init__(self, settings: Settings, events: EventPublisher, mailer: Mailer):
         self.settings = settings
@@ -169,8 +177,7 @@ class AuthService:
     async def verify_email(self, token: str) -> User:
         record, user = await _redeemable(EmailVerificationToken, token, "verification")
         now = utc_now()
-        record.used_at = now
-        await record.save()
+        await _claim(EmailVerificationToken, record, "verification", now)
         if user.status == UserStatus.PENDING:
             user.status = UserStatus.ACTIVE
         user.email_verified_at = now
@@ -191,12 +198,11 @@ class AuthService:
                 f"Too many failed logins: this account is locked for up to {LOCKOUT_MINUTES} minutes."
             )
         if not self.verify_password(password, user.password_hash):
-            attempts = user.security.failed_login_attempts + 1
-            user.security.failed_login_attempts = attempts
-            if attempts >= MAX_FAILED_LOGINS:
-                user.security.failed_login_attempts = 0
-                user.security.locked_until = now + timedelta(minutes=LOCKOUT_MINUTES)
-            await user.save()
+            # $inc, not read-add-save: failures sent at the same moment each count
+            await user.update({"$inc": {"security.failed_login_attempts": 1}})
+            if user.security.failed_login_attempts >= MAX_FAILED_LOGINS:
+                await user.update({"$set": {"security.failed_login_attempts": 0,
+                                            "security.locked_until": now + timedelta(minutes=LOCKOUT_MINUTES)}})
             raise AuthenticationError(INVALID_CREDENTIALS)
         if user.status == UserStatus.PENDING:
             raise AccountStatusError("Verify your email address before logging in.", code="email_not_verified")
@@ -221,8 +227,7 @@ class AuthService:
         record, user = await _redeemable(PasswordResetToken, token, "reset")
         self.validate_password(new_password, user.email)
         now = utc_now()
-        record.used_at = now
-        await record.save()
+        await _claim(PasswordResetToken, record, "reset", now)
         user.password_hash = self.hash_password(new_password)
         user.security.failed_login_attempts = 0
         user.security.locked_until = None
