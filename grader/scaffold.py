@@ -127,6 +127,9 @@ def _manifest_entry(task_id, slug, title, learner, ids, titles, points) -> str:
             f"  id = {_toml(exercise_id)}",
             f"  title = {_toml(exercise_title)}  # TODO: the title, the same as the doc heading",
             f"  points = {share}  # TODO: see the scoring section of README.md",
+            # Scoring rule 7: selftest holds each race and listing to its test and breakers.
+            "  races = []  # TODO: each rule two requests can race on, in words (\"a token works once\")",
+            "  listings = []  # TODO: each endpoint that states an order: {name = \"GET /...\", paging = \"cursor\"}",
         ]
     return "\n".join(lines) + "\n"
 
@@ -149,7 +152,10 @@ def _doc(task_id, title, learner, cls, ids, titles) -> str:
             f"## {exercise_id} {exercise_title}\n",
             "**Endpoints:** TODO: the routes this exercise serves and the status they answer.\n",
             f"**Method:** TODO: `{cls}.exercise_{k}` (rename it, in `starter/` and `solutions/`).\n",
-            "**Rules:**\n- TODO: every rule the tests check, public and hidden, one per line.\n",
+            "**Rules:**\n- TODO: every rule the tests check, public and hidden, one per line.\n"
+            "- TODO: for a rule two requests can race on (works once, exactly one wins, at most N, a "
+            "count), what holds when they arrive at the same moment; for a listing, its order and "
+            "tiebreak (`_id`).\n",
             "**Example:** TODO: a request and the response it gets.\n",
             # A ladder of 2 to 4 collapsed hints, from a nudge to the exact call (grader/hints.py).
             f"**Hints** (collapsed; `grade hint {exercise_id}` shows them one at a time):\n",
@@ -205,5 +211,29 @@ def _test(exercise_id: str, exercise_title: str, which: str) -> str:
         "",
         "def test_write_this_test():",
         f'    pytest.fail("write this test: exercise {exercise_id} has no {which} test yet")',
+        *(_SHAPE_EXAMPLES if which == "public" else []),
         "",
     ])
+
+
+# Scoring rule 7, as the public test file's comments: one test per race and per listing of the
+# exercise in course.toml (see tests of Task 01 and 03 for real ones).
+_SHAPE_EXAMPLES = [
+    "",
+    "",
+    "# A race of course.toml (races = [...]): the same words in the marker; the requests go at once.",
+    '# @pytest.mark.race("a token works once, also when it is sent twice at the same moment")',
+    "# async def test_...(client):",
+    "#     for round_ in race.rounds():  # one round on embedded, more on a real server",
+    "#         responses = await race.at_once(client.post(...) for _ in range(3))",
+    '#         expect.equal(race.statuses(responses), [200, 400, 400], "statuses of 3 ... at the same moment")',
+    "#",
+    "# A listing of course.toml (listings = [{name, paging}]): items tying on the sort key, inserted",
+    "# out of _id order, paged with a small limit, each expected once in the tiebreak order.",
+    '# @pytest.mark.ties("GET /things")',
+    "# async def test_...(client):",
+    "#     ids, insert_order = paging.tied_ids(5)",
+    "#     ... seed one item per id of insert_order, all with the same sort value ...",
+    '#     items = await paging.by_cursor(client, "/things", "5 things with one created_at", limit=2)',
+    '#     paging.expect_each_once(items, ids, "GET /things, 2 at a time (ties in _id order)")',
+]

@@ -67,6 +67,14 @@ def test_the_stubs_and_tests_say_what_to_write(kit):
     doc = (kit / "tasks/M01-sales_report.md").read_text()
     assert "## M01.2 TODO exercise 2" in doc and "**Rules:**" in doc and "## Concepts" in doc
 
+    # scoring rule 7 is part of the skeleton: each exercise asks for its races and listings
+    manifest_text = (kit / "course.toml").read_text()
+    assert manifest_text.count("  races = []") == 3 and manifest_text.count("  listings = []") == 3
+    assert course.find("m1").exercise("M01.1").races == ()
+    public = (kit / "grader/public/taskm01/test_m01_1_sales_report.py").read_text()
+    assert "@pytest.mark.race(" in public and "@pytest.mark.ties(" in public and "race.rounds()" in public
+    assert "tiebreak (`_id`)" in doc
+
 
 @pytest.mark.parametrize("args, says", [
     (("1", "product", "S"), "task 01 \\(user\\) already exists"),
