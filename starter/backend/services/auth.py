@@ -85,7 +85,8 @@ class AuthService:
     async def verify_email(self, token: str) -> User:
         """Exercise 01.3. Verify the email of the account a verification token was issued
         for and return the user: a PENDING account becomes ACTIVE, any other status stays
-        as it is. The token works once and only until it expires; an unknown,
+        as it is. The token works once (also when sent twice at the same moment: mark it
+        used with one conditional update) and only until it expires; an unknown,
         expired or used token, or one whose user is gone or deleted, raises ``TokenError``.
         Set ``email_verified_at`` and emit ``user.updated``."""
         raise NotImplementedError("AuthService.verify_email")
@@ -96,7 +97,8 @@ class AuthService:
         """Exercise 01.4. Check the credentials and return an access token.
 
         An unknown (or deleted) email and a wrong password raise the same
-        ``AuthenticationError`` with the same message. Each wrong password counts; the
+        ``AuthenticationError`` with the same message. Each wrong password counts (with
+        ``$inc``, so failures at the same moment all count); the
         ``MAX_FAILED_LOGINS``-th one still gets that error but also locks the account for
         ``LOCKOUT_MINUTES`` (and the count starts again). While the lock runs, every attempt,
         even with the right password, raises ``AccountLockedError`` and is not counted.
@@ -115,8 +117,8 @@ class AuthService:
         raise NotImplementedError("AuthService.request_password_reset")
 
     async def reset_password(self, token: str, new_password: str) -> None:
-        """Exercise 01.6. Set a new password using a reset token. The token works once and
-        only until it expires; an unknown, expired or used token, or one whose user is gone
+        """Exercise 01.6. Set a new password using a reset token. The token works once (also
+        when sent twice at the same moment) and only until it expires; an unknown, expired or used token, or one whose user is gone
         or deleted, raises ``TokenError``. The new password must meet the policy
         (``ValidationError``); check it before using up the token, so the user can try
         again with the same link. A reset also lifts a login lockout."""

@@ -23,8 +23,8 @@ class UserService:
         raise NotImplementedError("UserService.get_user")
 
     async def list_users(self, skip: int = 0, limit: int = 20) -> list[User]:
-        """Exercise 01.7. Users that are not soft-deleted, oldest first (by ``created_at``),
-        skipping ``skip`` and returning at most ``limit``; ``limit`` is capped at
+        """Exercise 01.7. Users that are not soft-deleted, oldest first (by ``created_at``,
+        then ``_id`` for users created in the same instant), skipping ``skip`` and returning at most ``limit``; ``limit`` is capped at
         ``MAX_PAGE_SIZE``."""
         raise NotImplementedError("UserService.list_users")
 
