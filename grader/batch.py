@@ -29,6 +29,7 @@ from typing import Callable
 from grader.manifest import Task
 
 GRADED, NOT_GRADED, ERROR = "graded", "not graded", "error"
+EXIT_NOT_GRADED = 3  # a grading that judged nothing (grader/cli.py)
 STACK = "local"  # the trusted mode: the learner's app in its own sandboxed process
 GRACE_SECONDS = 60  # beyond the grading's own time limit, before a grading process is stopped
 REASON_CHARS = 300
@@ -112,6 +113,13 @@ def grade_fork(task: Task, fork: Fork, out: Path, *, jobs: int = 1, total_timeou
                        out, started)
     except OSError as exc:
         return _finish(Row(fork, ERROR, f"the grading process could not be started: {exc}"), out, started)
+    if done.returncode == EXIT_NOT_GRADED and json_path.is_file():  # the machine's problem, not the fork's
+        try:
+            notices = json.loads(json_path.read_text(encoding="utf-8")).get("notices", [])
+        except (OSError, ValueError, AttributeError):
+            notices = []
+        reason = " / ".join(map(str, notices)) or _last_line(done.stderr) or "the stack was not ready"
+        return _finish(Row(fork, ERROR, f"not graded: {reason}"), out, started)
     if done.returncode != 0 or not json_path.is_file():
         reason = _last_line(done.stderr) or _last_line(done.stdout) or f"exit code {done.returncode}"
         status = NOT_GRADED if done.returncode == 2 else ERROR  # 2: the grader refused the input
@@ -185,7 +193,7 @@ def gradebook_row(task: Task, row: Row) -> dict[str, str]:
         "fork": row.fork.name, "path": str(row.fork.path), "status": row.status,
         "reason": " ".join(row.reason.split())[:REASON_CHARS],
         **{e.id: _number(scores.get(e.id, "")) for e in task.exercises},
-        "total": _number(results.get("total", 0)) if results else "0",
+        "total": _number(results.get("total", 0)) if results and row.status == GRADED else "",  # no score: not "0"
         "possible": str(task.possible),
         "trust": results.get("trust", "") if results else "",
         **{f"sha256 {rel}": hashes.get(rel, "") for rel in task.files},

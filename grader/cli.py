@@ -27,7 +27,7 @@ from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, T
 from rich.table import Table
 from rich.text import Text
 
-from grader import install, manifest, render, runner, state, tree
+from grader import install, isolation, manifest, render, runner, stacks, state, tree
 from grader.manifest import ManifestError
 from grader.tree import TreeError
 
@@ -37,10 +37,12 @@ err = Console(stderr=True)
 COMMANDS = {"task", "doctor", "selftest", "list", "progress", "mutants", "new-task", "serve", "batch", "release",
             "hint", "watch"}
 STACKS = ("embedded", "local", "services")
+EXIT_NOT_GRADED = 3  # the grading completed but judged nothing (a stack not ready, no tests)
 
 
 def _fail(message: str) -> None:
-    err.print(f"[red]grade:[/red] {escape(message)}", highlight=False, soft_wrap=True)  # a path may hold "[x]"
+    # a path may hold "[x]", a learner's file name an escape sequence
+    err.print(f"[red]grade:[/red] {escape(render.inert(message))}", highlight=False, soft_wrap=True)
     raise typer.Exit(2)
 
 
@@ -105,6 +107,8 @@ def grade_task(
         chosen = tree.resolve_impl(impl, course)
         options = runner.RunOptions(stack=stack, test_timeout=test_timeout, total_timeout=total_timeout,
                                     jobs=max(1, jobs), exercises=exercises)
+        if stack == stacks.LOCAL and task.files:
+            isolation.enter()  # before the progress bar's thread: namespaces belong to threads
         with Progress(
             TextColumn(f"Grading task {task.id}"), BarColumn(), MofNCompleteColumn(), TimeElapsedColumn(),
             console=err, transient=True,
@@ -121,6 +125,8 @@ def grade_task(
         raise typer.Exit(130)
     show(result, course, record=not exercises and state.worth_keeping(result, chosen), verbose=verbose)
     _write_outputs(result, outputs)
+    if not result.graded:  # nothing was judged: a stack that was not ready is never a score
+        raise typer.Exit(EXIT_NOT_GRADED)
 
 
 def show(result, course: manifest.Course, record: bool, verbose: bool = False) -> None:
@@ -235,7 +241,8 @@ def progress_command() -> None:
     for task in course.tasks:
         entry = saved.get(task.id)
         score = f"{entry['total']:g} / {entry['possible']}" if entry else "not graded yet"
-        table.add_row(task.id, task.title, score, entry["impl"] if entry else "", entry["stack"] if entry else "")
+        table.add_row(task.id, task.title, score, Text(render.inert(str(entry["impl"])) if entry else ""),
+                      Text(render.inert(str(entry["stack"])) if entry else ""))
     console.print(table)
 
 
@@ -356,7 +363,7 @@ def watch_command(
         show(result, course, record=state.worth_keeping(result, source))
 
     watch.run(grade_once, watch.watched_files(chosen, source, course), say=lambda text: console.print(
-        Text(text, style="dim")), poll=poll)
+        Text(render.inert(text), style="dim")), poll=poll)
 
 
 @app.command("serve")
@@ -383,7 +390,7 @@ def serve_command(
               highlight=False, markup=False)
     try:
         code = serve.run(lambda: serve.build(chosen, course, tasks), host, port, reload_files=files,
-                         say=lambda line: err.print(line, highlight=False, markup=False))
+                         say=lambda line: err.print(render.inert(line), highlight=False, markup=False))
     except TreeError as exc:  # the tree could not be laid out (an incomplete kit)
         _fail(str(exc))
     raise typer.Exit(code)
@@ -440,7 +447,7 @@ def batch_command(
         table.add_column(column, overflow="fold")
     for row in rows:
         total = f"{row.results.get('total', 0):g} / {chosen.possible}" if row.results else "-"
-        table.add_row(Text(row.fork.name), row.status, total, Text(row.reason[:160]))
+        table.add_row(Text(render.inert(row.fork.name)), row.status, total, Text(render.inert(row.reason)[:160]))
     console.print(table)
     console.print(f"Gradebook: {out / 'gradebook.csv'} (and one JSON per fork in {out})", highlight=False,
                   markup=False)

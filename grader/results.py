@@ -101,6 +101,7 @@ class TaskResult:
     trust: str = ""  # how far the learner's code was kept from the verdicts (see grader/stacks/app.py)
     provenance: dict = field(default_factory=dict)  # learner file hashes, kit commit, suite hash
     hidden_tests_run: bool = True  # False in a learner release (no hidden tests) or with hidden tests left out
+    stack_problem: str = ""  # why the stack was not ready (then nothing was graded), for the retry and the exit code
 
     @property
     def total(self) -> float:

@@ -27,7 +27,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Callable
 
-from grader import KIT_ROOT, diagnose, protocol, provenance, reap, release, sandbox, stacks, tree
+from grader import KIT_ROOT, diagnose, isolation, protocol, provenance, reap, release, sandbox, stacks, tree
 from grader.manifest import Course, Task
 from grader.protocol import ERROR, NOT_RUN, TIMEOUT
 from grader.results import TaskResult, TestResult, empty_result
@@ -95,6 +95,21 @@ def grade(
     progress: Progress | None = None,
     kit_root: Path = KIT_ROOT,
 ) -> TaskResult:
+    """Grade ``impl`` on ``task``. When the stack is not ready (a server that does not start,
+    no port or memory left), nothing of the learner's was judged: the grading is tried once
+    more, and if the stack is still not ready the result is "not graded" with the reason,
+    never a score."""
+    result = _grade_once(task, impl, course, options, progress, kit_root)
+    if result.stack_problem:
+        first = result.stack_problem
+        result = _grade_once(task, impl, course, options, progress, kit_root)
+        result.notice(f"The {options.stack} stack was not ready on the first try ({first}); "
+                      + ("it was on the second." if not result.stack_problem else "nor on the second."))
+    return result
+
+
+def _grade_once(task: Task, impl: tree.Impl, course: Course, options: RunOptions, progress: Progress | None,
+                kit_root: Path) -> TaskResult:
     started = time.monotonic()
     result = empty_result(task, impl.label, options.stack)
     if options.exercises:
@@ -109,6 +124,8 @@ def grade(
         result.trust = "self-check: your code ran inside the test process (use --stack local for a grading that cannot be fooled)"
     else:
         result.trust = app_process.external_trust(app_process.external_url()) if external else app_process.trust_label()
+    if remote and not external and isolation.describe():
+        result.trust = app_process.trust_label("the grading " + isolation.describe())
     test_dirs = task.test_dirs(kit_root, include_hidden=options.include_hidden)
     if release.is_release(kit_root) and task.files:
         result.hidden_tests_run = False
@@ -124,6 +141,12 @@ def grade(
     # Another user id reads the tree (not writes it): the app's on remote stacks, the test
     # process's on embedded when we are root.
     mode = 0o755 if (remote and task.kind == "code") or (not remote and os.geteuid() == 0) else 0o700
+    # The learner's processes of this grading (its apps and what they start) share one control
+    # group: one memory cap and one process cap for all of them, and all killed at the end.
+    group = isolation.ControlGroup() if remote and not external and task.kind == "code" else None
+    if group is not None and group.describe():
+        more = [isolation.describe() and "the grading " + isolation.describe(), group.describe()]
+        result.trust = app_process.trust_label("; ".join(filter(None, more)))
     try:
         built.root.chmod(mode)
         needs = (*task.backends, *(("app",) if external else ())) if remote else ()
@@ -145,10 +168,14 @@ def grade(
 
             session.rebuild = rebuild
             session.backend_env = prepared.env
+            if group is not None and group.folders:
+                session.backend_env = {**prepared.env, app_process.CGROUP_ENV: os.pathsep.join(group.procs)}
             problems = session.run(started, ready=prepared.wait)  # servers finish starting meanwhile
             if problems:
                 return _stack_not_ready(result, options, problems)
     finally:
+        if group is not None:
+            group.remove()
         reap.kill_descendants(spare=ours_before)
         tree.remove(built.root)
     result.duration = time.monotonic() - started
@@ -156,6 +183,7 @@ def grade(
 
 
 def _stack_not_ready(result: TaskResult, options: RunOptions, problems: list[str]) -> TaskResult:
+    result.stack_problem = " / ".join(problems)
     return result.not_graded(f"not graded: the {options.stack} stack is not ready (see above)", " / ".join(problems))
 
 

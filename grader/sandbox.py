@@ -10,6 +10,9 @@ SPEC keys, all optional:
              holds only the system folders and these paths (root only; see ``jail``)
     uid      run as this user and group id, with no supplementary groups (root only)
     cwd      working folder
+    cgroup   files to write this process's id to (``cgroup.procs`` of a control group): the
+             program and everything it starts share that group's memory and process caps
+             (see grader/isolation.py), and the grader can kill them all at the end
     kill_all with "uid": kill every process of that uid and exit (cleans up what a
              learner's program left running, whatever session it moved to)
 
@@ -220,6 +223,9 @@ def main(argv: list[str]) -> int:
         if spec.get("probe"):
             private_namespace()
             return 0
+        for procs in spec.get("cgroup", []):  # before the jail hides /sys, while still root
+            with open(procs, "w") as handle:
+                handle.write(str(os.getpid()))
         if spec.get("reveal") or spec.get("jail"):
             private_namespace()
             reveal(spec.get("reveal", []))

@@ -140,7 +140,7 @@ def test_the_gradebook_agrees_with_each_forks_json(graded):
         results = json.loads((out / f"{row['fork']}.json").read_text())
         assert results.get("status", row["status"]) == row["status"]
         if row["status"] != batch.GRADED:
-            assert results["reason"] and row["total"] == "0"
+            assert results["reason"] and row["total"] == ""
             continue
         assert float(row["total"]) == results["total"]
         scores = {e["id"]: e["score"] for e in results["exercises"]}

@@ -35,6 +35,7 @@ LIMITS = {
     "CORE": 0,
 }
 NPROC = 256  # processes and threads of the app's own user id (only with a user of its own)
+CGROUP_ENV = "GRADER_CGROUP"  # the runner's control group for the learner's processes: its cgroup.procs files
 
 
 def isolated() -> bool:
@@ -85,10 +86,11 @@ def external_trust(url: str) -> str:
             "service, in its own container); the grader neither started nor sandboxed it")
 
 
-def trust_label() -> str:
+def trust_label(more: str = "") -> str:
+    """``more``: what else applied (namespaces, a control group), in words."""
     if jailed():
         return ("isolated: the learner's app ran in its own process, as its own user, in a root of its own "
-                "without the kit")
+                "without the kit" + (f"; {more}" if more else ""))
     if isolated():
         return ("isolated in part: the learner's app ran in its own process as its own user, but this machine "
                 "allows no mount namespace, so it could read what every user may read (the kit, if its "
@@ -124,6 +126,9 @@ class Sandbox:
         if self.uid is not None:
             limits["NPROC"] = NPROC  # counted per user: only safe with a user of our own
         spec = {"limits": limits, "cwd": str(self.app_root)}
+        group = [p for p in os.environ.get(CGROUP_ENV, "").split(os.pathsep) if p]
+        if group and self.uid is not None:
+            spec["cgroup"] = group  # the grading's control group (grader/isolation.py)
         if self.uid is not None:
             # A root of its own: the kit, its other checkouts and the machine's home folders
             # do not exist there, whatever path the learner's code tries.

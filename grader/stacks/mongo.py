@@ -33,8 +33,14 @@ def ping(url: str, timeout_ms: int = 2000) -> str:
     return ""
 
 
+SERVER_ENV = "GRADER_MONGODB_SERVER"  # another server command, taking SecantusDB's options
+
+
 def server_command() -> str | None:
-    """The SecantusDB launcher installed beside this Python, or on PATH."""
+    """The SecantusDB launcher installed beside this Python, or on PATH (or the command in
+    GRADER_MONGODB_SERVER)."""
+    if os.environ.get(SERVER_ENV):
+        return os.environ[SERVER_ENV]
     beside = Path(sys.executable).parent / "secantusd-py"
     return str(beside) if beside.exists() else shutil.which("secantusd-py")
 

@@ -1,0 +1,200 @@
+"""One grading, one set of namespaces and one control group (grader/isolation.py), and a
+stack that is not ready is never a score: each as a learner or a broken machine would try it."""
+
+import json
+import os
+import socket
+import subprocess
+import sys
+import threading
+import uuid
+from pathlib import Path
+
+import pytest
+
+from grader import KIT_ROOT, batch, isolation, manifest
+from grader.stacks import app as app_process
+
+ROOT_ONLY = pytest.mark.skipif(os.geteuid() != 0, reason="namespaces and control groups need the grader to run as root")
+FILES = ("backend/services/auth.py", "backend/services/users.py")
+
+
+class Listener:
+    """A TCP server on the machine's loopback that remembers who reached it."""
+
+    def __init__(self):
+        self.sock = socket.socket()
+        self.sock.bind(("127.0.0.1", 0))
+        self.sock.listen(16)
+        self.sock.settimeout(0.2)
+        self.port = self.sock.getsockname()[1]
+        self.reached: list[bytes] = []
+        self.stop = threading.Event()
+        self.thread = threading.Thread(target=self._serve, daemon=True)
+        self.thread.start()
+
+    def _serve(self):
+        while not self.stop.is_set():
+            try:
+                conn, _ = self.sock.accept()
+            except OSError:
+                continue
+            with conn:
+                conn.settimeout(1)
+                try:
+                    self.reached.append(conn.recv(100) or b"(connected)")
+                except OSError:
+                    self.reached.append(b"(connected)")
+
+    def close(self):
+        self.stop.set()
+        self.thread.join(2)
+        self.sock.close()
+
+
+def _prying_tree(tmp_path: Path, port: int, marker: str) -> Path:
+    """The solutions, whose auth module at import reaches for the machine's loopback, leaves a
+    file in /dev/shm and binds every port it can (a learner who wants to disturb others)."""
+    root = tmp_path / "prying"
+    for rel in FILES:
+        (root / rel).parent.mkdir(parents=True, exist_ok=True)
+        (root / rel).write_text((KIT_ROOT / "solutions" / rel).read_text())
+    prying = (
+        "import socket as _s\n"
+        "try:\n"
+        f"    _c = _s.create_connection(('127.0.0.1', {port}), timeout=1)\n"
+        "    _c.sendall(b'reached from a grading')\n"
+        "    _c.close()\n"
+        "except OSError:\n"
+        "    pass\n"
+        "try:\n"
+        f"    open('/dev/shm/{marker}', 'wb').write(b'x' * 4096)\n"
+        "except OSError:\n"
+        "    pass\n"
+        "_held = []\n"
+        "for _port in range(20000, 20400):\n"
+        "    try:\n"
+        "        _b = _s.socket()\n"
+        "        _b.bind(('127.0.0.1', _port))\n"
+        "        _b.listen(1)\n"
+        "        _held.append(_b)\n"
+        "    except OSError:\n"
+        "        pass\n"
+    )
+    auth = root / FILES[0]
+    auth.write_text(prying + auth.read_text())
+    return root
+
+
+def _grade_cli(impl: Path | str, tmp_path: Path, name: str, stack: str = "local", env: dict | None = None):
+    out = tmp_path / f"{name}.json"
+    state = tmp_path / f"{name}-state.json"
+    command = [sys.executable, "-m", "grader", "task", "01", "--stack", stack, "--impl", str(impl), "--json", str(out),
+               "--test-timeout", "5"]
+    environment = {**os.environ, "GRADE_STATE": str(state), **(env or {})}
+    return subprocess.Popen(command, cwd=KIT_ROOT, env=environment, stdout=subprocess.PIPE, stderr=subprocess.PIPE,
+                            text=True), out, state
+
+
+@ROOT_ONLY
+def test_gradings_side_by_side_cannot_reach_each_other_or_the_machine(tmp_path):
+    listener = Listener()
+    marker = f"grade-leak-{uuid.uuid4().hex[:8]}"
+    prying = _prying_tree(tmp_path, listener.port, marker)
+    try:
+        # The control: without the namespaces (embedded: the code runs in the test process)
+        # the prying code reaches the machine's loopback and leaves its file.
+        control, _, _ = _grade_cli(prying, tmp_path, "control", stack="embedded")
+        control.communicate(timeout=300)
+        assert listener.reached, "the prying code did not reach the listener even without namespaces"
+        assert Path(f"/dev/shm/{marker}").exists()
+        os.unlink(f"/dev/shm/{marker}")
+        listener.reached.clear()
+        # Two gradings at once on local: one prying, one of the solutions beside it.
+        pry, pry_json, _ = _grade_cli(prying, tmp_path, "prying")
+        honest, honest_json, _ = _grade_cli("solutions", tmp_path, "honest")
+        for process in (pry, honest):
+            process.communicate(timeout=600)
+    finally:
+        listener.close()
+    assert listener.reached == [], "a grading reached the machine's loopback"
+    assert not Path(f"/dev/shm/{marker}").exists(), "a grading left a file in the machine's /dev/shm"
+    honest_result = json.loads(honest_json.read_text())
+    assert honest_result["total"] == 100, [(e["id"], e["score"]) for e in honest_result["exercises"]]
+    pried = json.loads(pry_json.read_text())
+    assert pried["total"] == 100  # the prying cost the prying submission nothing it did not break
+    for result in (honest_result, pried):
+        assert "network and IPC namespaces of its own" in result["trust"], result["trust"]
+
+
+@ROOT_ONLY
+def test_the_learners_processes_together_meet_the_memory_cap(tmp_path):
+    group = isolation.ControlGroup(memory=300 << 20, processes=64)
+    assert set(group.made) == {"memory", "pids"}, group.made
+    box = app_process.Sandbox.for_app(tmp_path, {})
+    tmp_path.chmod(0o755)
+    code = ("import os\n"
+            "children = []\n"
+            "for _ in range(4):\n"
+            "    pid = os.fork()\n"
+            "    if pid == 0:\n"
+            "        block = bytearray(150 << 20)\n"  # 4 x 150 MiB: each under every per-process limit
+            "        for i in range(0, len(block), 4096):\n"
+            "            block[i] = 1\n"
+            "        os._exit(0)\n"
+            "    children.append(pid)\n"
+            "print('exits', sorted(os.waitstatus_to_exitcode(os.waitpid(p, 0)[1]) for p in children))\n")
+    try:
+        os.environ[app_process.CGROUP_ENV] = os.pathsep.join(group.procs)
+        done = subprocess.run(box.command("-c", code), env=box.process_env(), cwd=tmp_path, capture_output=True,
+                              text=True, timeout=120)
+    finally:
+        os.environ.pop(app_process.CGROUP_ENV, None)
+        box.remove()
+        group.remove()
+    exits = next(line for line in done.stdout.splitlines() if line.startswith("exits"))
+    assert "-9" in exits, (exits, done.stderr)  # the cap killed some of them, not the machine's guard
+    assert group.folders == []
+
+
+@ROOT_ONLY
+def test_every_process_in_the_group_is_killed_whatever_session_it_moved_to(tmp_path):
+    group = isolation.ControlGroup()
+    box = app_process.Sandbox.for_app(tmp_path, {})
+    tmp_path.chmod(0o755)
+    code = "import os, subprocess\nif os.fork() == 0:\n    os.setsid()\n    subprocess.Popen(['sleep', '4244'])\n"
+    try:
+        os.environ[app_process.CGROUP_ENV] = os.pathsep.join(group.procs)
+        subprocess.run(box.command("-c", code), env=box.process_env(), cwd=tmp_path, timeout=30)
+        assert group.members(), "the learner's processes did not join the group"
+        group.kill()
+        assert not group.members()
+    finally:
+        os.environ.pop(app_process.CGROUP_ENV, None)
+        box.remove()
+        group.remove()
+
+
+def test_a_stack_that_is_not_ready_is_never_a_score(tmp_path):
+    """MongoDB cannot start: exit 3, "not graded" with the reason, the progress file as it was."""
+    state = tmp_path / "state-before.json"
+    state.write_text(json.dumps({"tasks": {"01": {"total": 30, "possible": 100}}}))
+    before = state.read_text()
+    process, out, _ = _grade_cli("starter", tmp_path, "broken", env={"GRADE_STATE": str(state),
+                                                                      "GRADER_MONGODB_SERVER": "/bin/false"})
+    stdout, stderr = process.communicate(timeout=300)
+    assert process.returncode == 3, (process.returncode, stdout[-500:], stderr[-500:])
+    result = json.loads(out.read_text())
+    assert result["graded"] is False and "not ready" in " ".join(result["notices"]) + stdout
+    assert any("not ready on the first try" in n for n in result["notices"]), result["notices"]  # retried once
+    assert state.read_text() == before
+
+
+def test_batch_marks_a_fork_whose_stack_was_not_ready_as_an_error(tmp_path, monkeypatch):
+    monkeypatch.setenv("GRADER_MONGODB_SERVER", "/bin/false")
+    task = manifest.load().find("01")
+    out = tmp_path / "book"
+    out.mkdir()
+    row = batch.grade_fork(task, batch.Fork("fork", KIT_ROOT / "solutions"), out, total_timeout=120)
+    assert row.status == batch.ERROR and "not ready" in row.reason, (row.status, row.reason)
+    assert batch.gradebook_row(task, row)["total"] == ""
