@@ -11,7 +11,11 @@ The rules checked for every attack and stack:
 - on the local stack no message contains hidden-test source text or the grading machine's
   environment (a canary variable set here); ``hidden_text`` / ``canary`` in expected.toml
   say what the embedded stack is expected to show; ``hidden_inputs`` checks the test data
-  the hidden tests send (which the learner's app necessarily sees) only where asked.
+  the hidden tests send (which the learner's app necessarily sees) only where asked;
+- with ``inert = true``, the result rendered by every renderer a person reads (the terminal's
+  compact view and scorecard, Markdown, JUnit, Gradescope) holds no escape sequence or
+  control character from the messages, and no line that reads as a total the result does not
+  have; ``escapes = "present"`` checks that the raw results do carry the sequences.
 
 Set HOSTILE_REPORT=/some/file.jsonl to get one line per grading (totals, times, leftovers), and
 HOSTILE_SLOW=1 to include the attacks marked ``slow`` (minutes, gigabytes).
@@ -19,6 +23,7 @@ HOSTILE_SLOW=1 to include the attacks marked ``slow`` (minutes, gigabytes).
 
 import ast
 import hashlib
+import io
 import json
 import os
 import re
@@ -32,8 +37,9 @@ import tomllib
 from pathlib import Path
 
 import pytest
+from rich.console import Console
 
-from grader import KIT_ROOT, reap, runner, sandbox, tree
+from grader import KIT_ROOT, reap, render, runner, sandbox, tree
 from grader.stacks import app as app_process
 
 CORPUS = Path(__file__).parent / "fixtures" / "hostile"
@@ -81,16 +87,18 @@ Path(out).write_text(json.dumps({"total": result.total, "notices": result.notice
 # -- what a grading produced, in one shape for both ways of running it -------------------------
 
 class Outcome:
-    def __init__(self, total, notices, exercises, crash=""):
+    def __init__(self, total, notices, exercises, crash="", result=None):
         self.total = total
         self.notices = list(notices)
         self.exercises = exercises  # [(id, problem, [(nodeid, outcome, message)])]
         self.crash = crash
+        self.result = result  # the TaskResult, when graded in this process
 
     @classmethod
     def of(cls, result):
         return cls(result.total, result.notices,
-                   [(e.id, e.problem, [(t.name, t.outcome, t.message) for t in e.tests]) for e in result.exercises])
+                   [(e.id, e.problem, [(t.name, t.outcome, t.message) for t in e.tests]) for e in result.exercises],
+                   result=result)
 
     def texts(self) -> list[str]:
         found = list(self.notices)
@@ -185,6 +193,31 @@ def _leaks_hidden(texts: list[str], markers: list[str]) -> list[str]:
         elif any(" ".join(m.split()) in flat for m in markers):
             found.append(text[:200])
     return found
+
+
+_RICH_STYLE = re.compile(r"\x1b\[[0-9;]*m")  # SGR: what rich itself writes to style text
+_CONTROLS = ("\x1b", "\x9b", "\x9d", "\x07", "\r")
+
+
+def _not_inert(result, tmp_path: Path) -> list[str]:
+    """What of the result's text is not inert in the renderers a person reads: a control
+    character, or (on the terminal) a line that starts as a total the result does not have."""
+    problems = []
+    for view in (render.compact, render.scorecard):
+        console = Console(file=io.StringIO(), force_terminal=True, width=120)
+        view(result, console)
+        shown = _RICH_STYLE.sub("", console.file.getvalue())
+        problems += [f"{view.__name__}: {c!r} on the terminal" for c in _CONTROLS if c in shown]
+        real = f"Total: {result.total:g} / {result.possible}"
+        problems += [f"{view.__name__}: the line {line!r}" for line in shown.splitlines()
+                     if line.startswith("Total:") and not line.startswith(real)]
+    render.write_junit(result, tmp_path / "junit.xml")
+    gradescope = render.gradescope_results(result)
+    for name, text in (("markdown", render.markdown_summary(result)),
+                       ("junit", (tmp_path / "junit.xml").read_text(encoding="utf-8")),
+                       ("gradescope", json.dumps(gradescope, ensure_ascii=False))):
+        problems += [f"{name}: {c!r} in the output" for c in _CONTROLS if c in text]
+    return problems
 
 
 def _processes() -> dict[int, tuple[int, int, str, str]]:
@@ -389,6 +422,14 @@ def check(name: str, stack: str, course, tmp_path: Path, monkeypatch, hidden_mar
         assert not echoed, f"{name} ({stack}): hidden tests' inputs reached the results: {echoed[:5]}"
     elif echo == "present":
         assert echoed, f"{name} ({stack}): no hidden test input reached the results (not live?)"
+    escapes = expected.get("escapes")
+    if escapes == "present":
+        assert any("\x1b" in text or "\\u001b" in text for text in texts), (
+            f"{name} ({stack}): no escape sequence reached the results (not live?)")
+    if spec.get("inert"):
+        assert outcome.result is not None, f"{name}: ``inert`` needs a grading in this process (no ``isolate``)"
+        problems = _not_inert(outcome.result, tmp_path)
+        assert not problems, f"{name} ({stack}): learner text is not inert: {problems[:5]}"
     seen = expected.get("canary", "absent" if stack != "embedded" else None)
     if seen == "absent":
         assert not canary_seen, f"{name} ({stack}): the grading machine's environment reached the results"

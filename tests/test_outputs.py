@@ -1,5 +1,6 @@
 """The renderers CI systems read (grader/render/): JUnit XML, Gradescope's results.json, the
-Markdown job summary; and the two older ones still reachable as ``render.<name>``.
+Markdown job summary; and the two older ones still reachable as ``render.<name>``. Every
+renderer a person reads shows learner text as inert text (the last section).
 
 Each format is checked against what its readers accept, not against the renderer's own
 idea of it: the JUnit file is parsed by junitparser (what CI test-report actions use) and
@@ -298,7 +299,7 @@ def test_gradescope_gives_each_test_its_weighted_share_and_visibility(hand, tmp_
         assert entry["status"] == ("passed" if test.outcome == PASSED else "failed")
     hidden = next(t for t in doc["tests"] if t["name"] == "hidden check 1")
     assert (hidden["max_score"], hidden["score"]) == (12.0, 0.0)  # 20 points * 3 / 5
-    assert hidden["output"] == _clean(HOSTILE)
+    assert hidden["output"] == _clean(HOSTILE).replace("\r", "")  # a carriage return could overwrite a line
     timeout = next(t for t in doc["tests"] if t["name"] == "public/test_c.py::test_slow")
     assert timeout["max_score"] == pytest.approx(3.3333, abs=1e-4) and "timeout" in timeout["output"]
     big = next(t for t in doc["tests"] if t["name"] == "public/test_g.py::test_big")
@@ -424,3 +425,107 @@ def test_the_package_still_offers_the_scorecard_and_json(hand, tmp_path):
     render.scorecard(hand, console)
     out = console.file.getvalue()
     assert "Total: 25.08 / 95" in out and "Before the scores" in out
+
+
+# ----------------------------------------------------------------------------- learner text is inert
+
+# What a learner's exception message can hold to forge a scorecard on a terminal: erase the
+# line, set the window title, go back to the line start, one line up, rich markup styled as
+# the total, a line of its own that reads as the total, C1 CSI, colour, and a full reset.
+SPOOF = ("\x1b[2K\x1b]0;pwned-title\x07\r\x1b[1A[bold green]Total: 100 / 100[/]\nTotal: 100 / 100\n"
+         "\x9b2K\x9b1A\x1b[32mall passed\x1b[0m \x1bc\x1b(B\x1bP1$r\x1b\\ end")
+# A response body the tests quote: its JSON spells the escapes, which json.loads brings back.
+SPOOF_BODY = ('POST /users: expected 201, got HTTP 500 {"error": {"code": "x\\u001b[2K", '
+              '"message": "\\u001b]0;t\\u0007\\r\\u001b[1ATotal: 100 / 100"}}')
+_RICH_STYLE = re.compile(r"\x1b\[[0-9;]*m")  # SGR: what rich itself writes to style text
+
+
+def spoof_result() -> TaskResult:
+    exercises = [
+        ExerciseResult("01.1", "Register", 40, "tasks/01-user.md#011-register", [
+            _t("public/test_a.py::test_one", FAILED, "your code raised RuntimeError: " + SPOOF),
+            _t("public/test_a.py::test_two", PASSED),
+        ]),
+        ExerciseResult("01.2", "Password policy", 30, "tasks/01-user.md#012-password-policy", [
+            _t("public/test_b.py::test_one", FAILED, SPOOF_BODY)]),
+        ExerciseResult("01.3", "Verify", 30, "tasks/01-user.md#013-verify", [], problem=SPOOF),
+    ]
+    result = TaskResult("01", "Users", "/tmp/\x1b[2Klearner [red]x[/]", "embedded", exercises, duration=1.0)
+    result.notice("Importing backend/services/auth.py failed: RuntimeError: " + SPOOF)
+    return result
+
+
+def _terminal(view, result) -> str:
+    console = Console(file=io.StringIO(), force_terminal=True, width=100)
+    view(result, console)
+    return console.file.getvalue()
+
+
+@pytest.mark.parametrize("view", [render.compact, render.scorecard], ids=["compact", "scorecard"])
+def test_a_hostile_message_is_inert_on_the_terminal(view):
+    result = spoof_result()
+    assert result.total == 20 and result.possible == 100
+    out = _terminal(view, result)
+    assert _RICH_STYLE.search(out), "expected rich's own styling (force_terminal)"
+    shown = _RICH_STYLE.sub("", out)
+    for control in ("\x1b", "\x9b", "\x07", "\r", "\x9c", "\x90"):
+        assert control not in shown, f"{control!r} reached the terminal: {shown!r}"
+    assert "pwned" not in shown  # the window title's text went with its sequence
+    # The only line that starts as the total is the result's own; the markup is shown as text.
+    totals = [line for line in shown.splitlines() if line.startswith("Total:")]
+    assert totals and all(line.startswith("Total: 20 / 100") for line in totals), totals
+    assert "[bold green]Total: 100 / 100[/]" in shown
+    assert "learner [red]x[/]" in shown  # the impl's path, as text
+
+
+def test_the_other_renderers_show_a_hostile_message_inert(tmp_path):
+    result = spoof_result()
+    texts = {"markdown": render.markdown_summary(result)}
+    render.write_junit(result, tmp_path / "junit.xml")
+    texts["junit"] = (tmp_path / "junit.xml").read_text(encoding="utf-8")
+    doc = render.gradescope_results(result)
+    texts["gradescope"] = "\n".join([doc["output"], doc["extra_data"]["impl"]]
+                                    + [t["output"] for t in doc["tests"]])
+    for name, text in texts.items():
+        for control in ("\x1b", "\x9b", "\x07", "\r", "\x9c"):
+            assert control not in text, f"{name}: {control!r} is in the output"
+        left = re.sub(r"u001b\\?\[(2K|1A)", "", text)  # the body's JSON, shown as the text it is
+        assert "2K" not in left and "1A" not in left and "pwned" not in left, (
+            f"{name}: what is left of a sequence is in the output")
+    failure = ET.parse(tmp_path / "junit.xml").getroot().find(".//testcase[@name='public/test_a.py::test_one']/failure")
+    assert failure.text == ("your code raised RuntimeError: [bold green]Total: 100 / 100[/]\nTotal: 100 / 100\n"
+                            "all passed  end")
+    # The kit's own JSON keeps the text as it is (json escapes it).
+    path = tmp_path / "results.json"
+    render.write_json(result, path)
+    assert "\x1b" not in path.read_text(encoding="utf-8")
+    assert json.loads(path.read_text(encoding="utf-8"))["exercises"][0]["message"].endswith(SPOOF)
+
+
+def test_inert_strips_sequences_whole_and_keeps_the_text():
+    inert = render.inert
+    assert inert("a\x1b[2Kb\x1b[1;31mc\x1b[0m") == "abc"
+    assert inert("x\x1b]0;title\x07y\x1b]8;;http://e.invalid\x1b\\link\x1b]8;;\x1b\\z") == "xylinkz"
+    assert inert("c1 \x9b2K\x9d0;t\x9cz") == "c1 z"
+    assert inert("over\rwrite\x08\x7f\x85") == "overwrite"
+    assert inert("keep\ttabs\nand lines é ✓ [b]markup[/b]") == "keep\ttabs\nand lines é ✓ [b]markup[/b]"
+    assert inert("an unterminated title \x1b]0;abc\nnext line") == "an unterminated title \nnext line"
+    assert inert("\x1b7save\x1b(B\x1bc\x1b") == "save"
+
+
+def test_the_docs_site_gets_no_learner_text(tmp_path):
+    """The docs site reads .grade/progress.json (grader/state.py): statuses and points, never a
+    message; its script inserts what it reads as text nodes, never as HTML."""
+    course = manifest.load()
+    result = spoof_result()
+    for exercise, known in zip(result.exercises, course.find("01").exercises):
+        exercise.id = known.id
+    state_file = tmp_path / "state.json"
+    from grader import state
+
+    state.save(result, state_file)
+    written = state.write_progress(course, state_file).read_text(encoding="utf-8")
+    assert "Total: 100" not in written and "\\u001b" not in written and "learner" not in written
+    script = (Path(__file__).parents[1] / "docs" / "assets" / "progress.js").read_text(encoding="utf-8")
+    assert not re.search(r"innerHTML|outerHTML|insertAdjacentHTML|document\.write", script)
+    assert "textContent" in script and "createTextNode" in script

@@ -8,11 +8,16 @@ decides nothing: scores, statuses and totals are the model's.
     gradescope  write_gradescope(result, path)      Gradescope's autograder results.json
     markdown    markdown_summary(result) -> str     a Markdown scorecard
                 append_step_summary(result, env)    ... appended to $GITHUB_STEP_SUMMARY
+    common      inert(text) -> str                  learner text without escape sequences and
+                                                    control characters (every renderer above
+                                                    but jsonfile applies it; so does the CLI
+                                                    to the learner text it prints itself)
 
 Callers import the package (``from grader import render; render.scorecard(...)``), not
 the modules.
 """
 
+from grader.render.common import inert
 from grader.render.gradescope import gradescope_results, write_gradescope
 from grader.render.jsonfile import write_json
 from grader.render.junit import junit_element, write_junit
@@ -20,6 +25,6 @@ from grader.render.markdown import append_step_summary, markdown_summary
 from grader.render.terminal import MESSAGE_CHARS, STATUS_STYLE, compact, reduce_message, scorecard
 
 __all__ = [
-    "MESSAGE_CHARS", "STATUS_STYLE", "append_step_summary", "gradescope_results", "junit_element",
+    "MESSAGE_CHARS", "STATUS_STYLE", "append_step_summary", "gradescope_results", "inert", "junit_element",
     "markdown_summary", "scorecard", "compact", "reduce_message", "write_gradescope", "write_json", "write_junit",
 ]

@@ -9,14 +9,16 @@ not be graded gets one failed entry worth its points, carrying the problem.
 
 The top-level ``score`` is ``TaskResult.total``, not a sum of the entries: Gradescope takes
 a top-level score over the tests' sum, and the kit's own total is the one that counts.
-All texts are plain text (``"text"`` formats): learner output is never read as HTML.
+All texts are plain text (``"text"`` formats): learner output is never read as HTML, and every
+text from a result is ``inert`` (grader/render/common.py): no escape sequence or control
+character but newline and tab.
 """
 
 import json
 from pathlib import Path
 
 from grader.protocol import FAILED, PASS, PASSED
-from grader.render.common import clean, cut, points
+from grader.render.common import clean, cut, inert, points
 from grader.results import ExerciseResult, TaskResult
 
 OUTPUT_CHARS = 10_000  # per test; the run's output is built from short texts only
@@ -24,14 +26,18 @@ SHARE_DIGITS = 4
 VISIBLE, AFTER_PUBLISHED, HIDDEN = "visible", "after_published", "hidden"
 
 
+def _text(text: str) -> str:
+    return clean(inert(text))
+
+
 def _ungraded(exercise: ExerciseResult, max_score: float) -> dict:
     return {
-        "name": clean(f"{exercise.id} {exercise.title}: could not be graded"),
+        "name": _text(f"{exercise.id} {exercise.title}: could not be graded"),
         "number": exercise.id,
         "score": 0.0,
         "max_score": max_score,
         "status": "failed",
-        "output": clean(cut(exercise.problem or "no tests ran for this exercise", OUTPUT_CHARS)),
+        "output": _text(cut(exercise.problem or "no tests ran for this exercise", OUTPUT_CHARS)),
         "visibility": VISIBLE,
         "tags": [exercise.id, "error"],
     }
@@ -46,12 +52,12 @@ def _entries(exercise: ExerciseResult) -> list[dict]:
         if test.outcome not in (PASSED, FAILED):
             message = f"{test.outcome}: {message}" if test.message else test.outcome
         entries.append({
-            "name": clean(test.name),
+            "name": _text(test.name),
             "number": exercise.id,
             "score": share if test.outcome == PASSED else 0.0,
             "max_score": share,
             "status": "passed" if test.outcome == PASSED else "failed",
-            "output": clean(cut(message, OUTPUT_CHARS)) if test.outcome != PASSED or test.message else "",
+            "output": _text(cut(message, OUTPUT_CHARS)) if test.outcome != PASSED or test.message else "",
             "visibility": AFTER_PUBLISHED if test.hidden else VISIBLE,
             "tags": [exercise.id, test.outcome] + (["hidden"] if test.hidden else []),
         })
@@ -73,7 +79,7 @@ def _output(result: TaskResult) -> str:
         lines.append(result.trust[:1].upper() + result.trust[1:] + ".")
     if result.notices:
         lines += ["", "Before the scores:"] + [f"- {notice}" for notice in result.notices]
-    return clean("\n".join(lines))
+    return _text("\n".join(lines))
 
 
 def gradescope_results(result: TaskResult) -> dict:
@@ -90,9 +96,9 @@ def gradescope_results(result: TaskResult) -> dict:
         "stdout_visibility": HIDDEN,
         "extra_data": {
             "task": result.task,
-            "impl": clean(result.impl),
+            "impl": _text(result.impl),
             "stack": result.stack,
-            "trust": clean(result.trust),
+            "trust": _text(result.trust),
             "possible": result.possible,
             **{k: v for k, v in result.provenance.items() if isinstance(v, (str, int, float))},
         },

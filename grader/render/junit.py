@@ -13,14 +13,15 @@ An exercise that could not be graded (``problem`` set, or no tests at all) still
 suite: one <testcase> with an <error> carrying the problem. Scores, trust, stack and impl
 ride along as <properties> of each suite (the JUnit schema has no properties on
 <testsuites>). The XML is built with ElementTree, never by formatting strings, and every
-text goes through ``clean`` first: XML 1.0 cannot carry most control characters at all.
+text goes through ``inert`` (no escape sequence or control character: CI logs print these
+texts to terminals) and ``clean`` (what XML 1.0 cannot carry at all) first.
 """
 
 from pathlib import Path
 from xml.etree import ElementTree as ET
 
 from grader.protocol import ERROR, FAILED, NEEDS_SERVICES, NOT_RUN, PASSED, TIMEOUT
-from grader.render.common import clean, cut, first_line, points
+from grader.render.common import clean, cut, first_line, inert, points
 from grader.results import ExerciseResult, TaskResult
 
 # A failure's full text is kept up to this many characters; its message attribute (the
@@ -38,13 +39,12 @@ def _seconds(value: float) -> str:
 
 def _set(element: ET.Element, **attributes: str) -> ET.Element:
     for name, value in attributes.items():
-        element.set(name, clean(str(value)))
+        element.set(name, clean(inert(str(value))))
     return element
 
 
 def _verdict(case: ET.Element, tag: str, kind: str, message: str) -> None:
-    # XML readers turn "\r\n" and "\r" into "\n" in text anyway: say so up front.
-    message = clean(message).replace("\r\n", "\n").replace("\r", "\n") or kind
+    message = clean(inert(message)) or kind  # no carriage return: a line of it cannot overwrite another
     node = _set(ET.SubElement(case, tag), type=kind, message=first_line(message, ATTRIBUTE_CHARS))
     node.text = cut(message, TEXT_CHARS)
 

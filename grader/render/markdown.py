@@ -2,8 +2,10 @@
 (the file named by GITHUB_STEP_SUMMARY), merge-request comments.
 
 Learner output reaches the table (the first problem of an exercise), so every text from a
-result is escaped: HTML's ``& < >`` become entities, backticks too, Markdown's
-punctuation is backslash-escaped, ``|`` cannot end a cell and a newline cannot end a row.
+result is made ``inert`` (no escape sequence, no control character but newline and tab: a
+job log or a terminal may show the file as it is) and escaped: HTML's ``& < >`` become
+entities, backticks too, Markdown's punctuation is backslash-escaped, ``|`` cannot end a
+cell and a newline cannot end a row.
 The only HTML in the output is the kit's own ``<br>``.
 """
 
@@ -13,7 +15,7 @@ from collections.abc import Mapping
 from pathlib import Path
 from urllib.parse import quote
 
-from grader.render.common import clean, cut, points
+from grader.render.common import clean, cut, inert, points
 from grader.results import PASS, TaskResult
 
 MESSAGE_CHARS = 200
@@ -28,7 +30,7 @@ _PUNCTUATION = re.compile(r"([\\*_\[\]~|$])")
 
 def escape(text: str) -> str:
     """``text`` as inline Markdown that shows it literally, on one line."""
-    text = clean(text).replace("\r\n", "\n").replace("\r", "\n")
+    text = clean(inert(text))
     text = _PUNCTUATION.sub(r"\\\1", text)
     text = "".join(_ENTITIES.get(char, char) for char in text)
     return "<br>".join(line.strip() for line in text.split("\n"))

@@ -1,5 +1,10 @@
 """The terminal views of a TaskResult, for people: ``compact`` (one line per exercise, the
-default) and ``scorecard`` (the full table, ``--verbose``)."""
+default) and ``scorecard`` (the full table, ``--verbose``).
+
+Every text of a result that learner code or a learner's folder can shape (messages, notices,
+the impl's path) goes through ``inert`` (grader/render/common.py), and every text of a result
+reaches rich as ``Text``, never as markup: a learner's message cannot move the cursor, rewrite
+a line or style itself as a total. Only the kit's own numbers are printed as markup."""
 
 import json
 import re
@@ -10,7 +15,7 @@ from rich.panel import Panel
 from rich.table import Table
 from rich.text import Text
 
-from grader.render.common import points
+from grader.render.common import inert, points
 from grader.results import PARTIAL, PASS, STATUS_ERROR, STATUS_NEEDS_SERVICES, TaskResult
 
 STATUS_STYLE = {PASS: "green", PARTIAL: "yellow", STATUS_ERROR: "magenta", STATUS_NEEDS_SERVICES: "cyan"}
@@ -23,9 +28,9 @@ def _trust_line(result: TaskResult) -> Text:
 
 def scorecard(result: TaskResult, console: Console) -> None:
     title = Text(f"Task {result.task} - {result.title}   ")
-    title.append(f"impl: {result.impl}   stack: {result.stack}", style="dim")  # Text: a path may hold "[/]"
+    title.append(inert(f"impl: {result.impl}   stack: {result.stack}"), style="dim")  # Text: a path may hold "[/]"
     for notice in result.notices:
-        console.print(Panel(Text(notice), title="Before the scores", border_style="magenta"))
+        console.print(Panel(Text(inert(notice)), title="Before the scores", border_style="magenta"))
     table = Table(title=title, show_lines=True, expand=True)
     table.add_column("Exercise", ratio=2)
     table.add_column("Points", justify="right", no_wrap=True)
@@ -40,7 +45,7 @@ def scorecard(result: TaskResult, console: Console) -> None:
             label.append(f"\n{exercise.passed}/{len(exercise.tests)} tests", style="dim")
         detail = Text()
         if status != PASS:
-            message = exercise.first_problem
+            message = inert(exercise.first_problem)
             if len(message) > MESSAGE_CHARS:
                 message = message[:MESSAGE_CHARS] + "..."
             detail.append(message)
@@ -71,8 +76,9 @@ _BODY = re.compile(r"(HTTP \d{3}) (\{.*)$", re.S)
 def reduce_message(message: str) -> str:
     """The part of a message that explains: "what was done: expected X, got Y", with a
     response body cut to what matters. An error body is reduced to its code and message
-    (the fields tests look at); another body to its first BODY_CHARS characters."""
-    message = " ".join(message.split())
+    (the fields tests look at); another body to its first BODY_CHARS characters. What it
+    returns is ``inert``: a body's JSON can spell an escape sequence as ``\\u001b``."""
+    message = " ".join(inert(message).split())
     found = _BODY.search(message)
     if not found:
         return message
@@ -86,7 +92,18 @@ def reduce_message(message: str) -> str:
         shown = f"error {error.get('code')!r}: {str(error.get('message', ''))[:BODY_CHARS]}"
     else:
         shown = raw if len(raw) <= BODY_CHARS else raw[:BODY_CHARS] + "..."
-    return message[:found.start()] + f"{found.group(1)} {shown}"
+    return inert(message[:found.start()] + f"{found.group(1)} {shown}")
+
+
+def _beside(label: Text, text: Text) -> Table:
+    """``text`` in a column of its own right of ``label``: each line of it, and each line it
+    wraps onto, is indented, so none starts a line of the screen as the kit's lines do
+    ("Total: ...")."""
+    grid = Table.grid(padding=(0, 1))
+    grid.add_column(no_wrap=True)
+    grid.add_column()
+    grid.add_row(label, text)
+    return grid
 
 
 def compact(result: TaskResult, console: Console, link: Callable[[str], str] = lambda doc: doc,
@@ -96,10 +113,10 @@ def compact(result: TaskResult, console: Console, link: Callable[[str], str] = l
     the hint command. ``link`` turns a doc anchor into what to show (the docs site's URL
     when it is served)."""
     header = Text(f"Task {result.task} - {result.title}", style="bold")
-    header.append(f"   impl: {result.impl}   stack: {result.stack}", style="dim")
+    header.append(inert(f"   impl: {result.impl}   stack: {result.stack}"), style="dim")
     console.print(header)
     for notice in result.notices:
-        console.print(Text("! ", style="magenta").append(Text(notice)), soft_wrap=False)
+        console.print(_beside(Text("!", style="magenta"), Text(inert(notice))))
     width = max((len(f"{e.id} {e.title}") for e in result.exercises), default=0)
     first = None
     for exercise in result.exercises:
@@ -117,7 +134,8 @@ def compact(result: TaskResult, console: Console, link: Callable[[str], str] = l
         console.print(line, no_wrap=True, overflow="ellipsis", crop=True)
     if first is not None:
         console.print()
-        console.print(Text(f"{first.id} {first.title}: ", style="bold").append(Text(reduce_message(first.first_problem))))
+        label = Text(f"{first.id} {first.title}:", style="bold")
+        console.print(_beside(label, Text(reduce_message(first.first_problem))))
         console.print(Text(f"  read {link(first.doc)}", style="cyan"))
         if first.id in stuck:
             console.print(Text(f"  stuck? `grade hint {first.id}` shows the next hint for this exercise",
