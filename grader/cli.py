@@ -9,7 +9,7 @@
     grade watch 01        grade again on every save of the task's files
     grade serve [--impl PATH] [--port 8000]   the platform with your files (the compose app service)
     grade batch --task 01 FORK... [--out DIR] [--jobs N]   grade many forks (trusted), write a gradebook
-    grade release OUT     a learner copy of the kit: no hidden tests, no solutions
+    grade release OUT [--commit REV]   a learner copy of the kit, from a commit: no hidden tests, no solutions
     grade new-task 02 supplier "Supplier accounts" [--exercises N]
                           for course authors: lay out a new task by the conventions
 """
@@ -456,20 +456,26 @@ def batch_command(
 @app.command("release")
 def release_command(
     out: Path = typer.Argument(..., help="A new (or empty) folder for the learner copy of the kit."),
+    commit: Optional[str] = typer.Option(None, "--commit", help="The commit to build the release from (default: "
+                                         "HEAD). Uncommitted edits never go in."),
 ) -> None:
-    """For instructors: write the learner copy of the kit: no solutions, no hidden tests, no
-    kit tests. Grading from it says plainly that hidden tests were not run."""
+    """For instructors: write the learner copy of the kit from a commit: no solutions, no hidden
+    tests, no kit tests, and the starter's learner files must be the stubs. Grading from it
+    says plainly that hidden tests were not run."""
     from grader import KIT_ROOT, release
 
     course = _load_course()
     try:
-        written = release.write(out, course)
+        written = release.write(out, course, commit=commit)
     except release.ReleaseError as exc:
         _fail(str(exc))
     except OSError as exc:
         _fail(f"{out}: could not write the release ({exc.strerror or exc}).")
-    console.print(f"Wrote the learner release to {out} ({len(written)} files; left out: "
-                  f"{', '.join(p for p in release.withheld(course) if (KIT_ROOT / p).exists())}).", highlight=False, markup=False)
+    console.print(f"Wrote the learner release to {out} from {written.source} ({len(written.files)} files; left out: "
+                  f"{', '.join(p for p in release.withheld(course) if (KIT_ROOT / p).exists())}).", highlight=False,
+                  markup=False)
+    for warning in written.warnings:
+        console.print(Text("warning: ", style="yellow").append(render.inert(warning)))
 
 
 @app.command("new-task")

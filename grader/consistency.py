@@ -78,8 +78,9 @@ def _api(path: Path) -> dict[str, str]:
     return api
 
 
-def _stubbed(path: Path) -> list[str]:
-    """Public methods of a starter file that do more than raise NotImplementedError."""
+def stub_bodies(path: Path) -> list[str]:
+    """Public methods of a starter file that do more than raise NotImplementedError (empty:
+    the file is a stub). ``grade release`` refuses a starter file for which it is not empty."""
     tree = ast.parse(path.read_text(encoding="utf-8"))
     offenders = []
     for cls in [n for n in tree.body if isinstance(n, ast.ClassDef)]:
@@ -110,7 +111,7 @@ def check_stubs(course: Course, root: Path = KIT_ROOT) -> list[str]:
             for name in sorted(set(stub_api) | set(solution_api)):
                 if stub_api.get(name) != solution_api.get(name):
                     problems.append(f"{rel}: {name} differs: starter {stub_api.get(name)!r}, solution {solution_api.get(name)!r}")
-            for name in _stubbed(starter):
+            for name in stub_bodies(starter):
                 problems.append(f"{course.starter}/{rel}: {name} has a body; starter methods must only raise NotImplementedError")
     return problems
 

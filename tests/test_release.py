@@ -1,9 +1,13 @@
 """``grade release``: the learner copy of the kit holds no solution and no hidden test (by
-path and by content), and grading from it says that the hidden tests were not run."""
+path and by content), and grading from it says that the hidden tests were not run. It is
+built from a commit: an uncommitted edit never goes in (it is named as a warning), a
+committed starter file that is not the stub is refused, and a kit that is not a git checkout
+is copied as it is, which the command says."""
 
 import json
 import os
 import re
+import shutil
 import subprocess
 import sys
 from pathlib import Path
@@ -16,9 +20,11 @@ from grader import KIT_ROOT, manifest, release
 @pytest.fixture(scope="module")
 def learner_copy(tmp_path_factory) -> Path:
     out = tmp_path_factory.mktemp("release") / "kit"
-    done = subprocess.run([sys.executable, "-m", "grader", "release", str(out)], capture_output=True, text=True,
-                          cwd=KIT_ROOT)
+    done = subprocess.run([sys.executable, "-m", "grader", "release", str(out), "--commit", "HEAD"],
+                          capture_output=True, text=True, cwd=KIT_ROOT)
     assert done.returncode == 0, done.stderr
+    head = subprocess.run(["git", "rev-parse", "HEAD"], capture_output=True, text=True, cwd=KIT_ROOT).stdout.strip()
+    assert f"from commit {head[:12]} (HEAD)" in " ".join(done.stdout.split()), done.stdout
     return out
 
 
@@ -110,3 +116,112 @@ def test_the_docs_site_builds_strictly_from_the_release(learner_copy, tmp_path):
                           cwd=learner_copy, env=env, capture_output=True, text=True, timeout=120)
     assert done.returncode == 0, done.stderr[-2000:]
     assert (tmp_path / "site" / "tasks" / "01-user" / "index.html").is_file()
+
+
+# -- built from a commit -------------------------------------------------------------------------
+
+AUTH = "backend/services/auth.py"
+GIT = ["git", "-c", "user.name=Kit test", "-c", "user.email=kit@test.invalid", "-c", "commit.gpgsign=false"]
+
+
+def _git(repo: Path, *args: str) -> str:
+    done = subprocess.run([*GIT, *args], cwd=repo, capture_output=True, text=True, timeout=60)
+    assert done.returncode == 0, done.stderr
+    return done.stdout.strip()
+
+
+def _kit_files(target: Path) -> Path:
+    """The kit's tracked files, as this checkout has them, in ``target`` (no git in it)."""
+    listed = subprocess.run(["git", "ls-files", "-z"], cwd=KIT_ROOT, capture_output=True, timeout=60, check=True)
+    for rel in listed.stdout.decode().split("\0"):
+        source = KIT_ROOT / rel
+        if rel and source.is_file() and not source.is_symlink():
+            (target / rel).parent.mkdir(parents=True, exist_ok=True)
+            shutil.copy2(source, target / rel)
+    return target
+
+
+@pytest.fixture
+def kit_repo(tmp_path) -> Path:
+    """A git repository of its own holding the kit, one commit."""
+    repo = _kit_files(tmp_path / "kit")
+    _git(repo, "init", "-q")
+    _git(repo, "add", ".")
+    _git(repo, "commit", "-q", "-m", "the kit")
+    return repo
+
+
+def _half_solved(repo: Path) -> str:
+    """starter/backend/services/auth.py with hash_password solved (an instructor's draft)."""
+    stub = (repo / "starter" / AUTH).read_text()
+    raise_line = '        raise NotImplementedError("AuthService.hash_password")'
+    assert raise_line in stub
+    return stub.replace(raise_line, "        import bcrypt\n\n        return bcrypt.hashpw(password.encode(), "
+                                    "bcrypt.gensalt(self.settings.bcrypt_rounds)).decode()")
+
+
+def test_an_uncommitted_edit_does_not_reach_the_release(kit_repo, tmp_path):
+    course = manifest.load(kit_repo / "course.toml")
+    committed = (kit_repo / "starter" / AUTH).read_bytes()
+    (kit_repo / "starter" / AUTH).write_text(_half_solved(kit_repo))  # not committed
+    (kit_repo / "tasks" / "notes-for-next-year.md").write_text("not committed either\n")
+    written = release.write(tmp_path / "out", course, kit_repo)
+    out = tmp_path / "out"
+    assert (out / "starter" / AUTH).read_bytes() == committed  # the commit's stub, not the draft
+    assert not (out / "tasks" / "notes-for-next-year.md").exists()
+    head = _git(kit_repo, "rev-parse", "HEAD")
+    assert written.source == f"commit {head[:12]} (HEAD)"
+    assert f'kit_commit = "{head}"' in (out / release.MARKER).read_text()
+    assert len(written.warnings) == 2, written.warnings
+    assert "uncommitted changes" in written.warnings[0] and f"starter/{AUTH}" in written.warnings[0]
+    assert "not committed" in written.warnings[1] and "tasks/notes-for-next-year.md" in written.warnings[1]
+    assert release.leaks(out, course, kit_repo) == []
+
+
+def test_a_committed_solved_starter_file_is_refused_naming_it(kit_repo, tmp_path):
+    course = manifest.load(kit_repo / "course.toml")
+    (kit_repo / "starter" / AUTH).write_text(_half_solved(kit_repo))
+    _git(kit_repo, "commit", "-q", "-am", "hash_password, for the demo")
+    with pytest.raises(release.ReleaseError) as refused:
+        release.write(tmp_path / "out", course, kit_repo)
+    message = str(refused.value)
+    assert "\n" not in message
+    assert f"starter/{AUTH} is not the stub: AuthService.hash_password has a body" in message
+    assert not (tmp_path / "out").exists()  # nothing half-written is left
+    # An earlier commit, with the stub, is a release; the whole solution is refused as well.
+    written = release.write(tmp_path / "earlier", course, kit_repo, commit="HEAD~1")
+    assert written.source.endswith("(HEAD~1)") and (tmp_path / "earlier" / "starter" / AUTH).is_file()
+    assert "changes since HEAD~1" in written.warnings[0] and f"starter/{AUTH}" in written.warnings[0]
+    shutil.copy(kit_repo / "solutions" / AUTH, kit_repo / "starter" / AUTH)
+    _git(kit_repo, "commit", "-q", "-am", "the solution in the starter")
+    with pytest.raises(release.ReleaseError, match=f"starter/{re.escape(AUTH)} is not the stub"):
+        release.write(tmp_path / "out", course, kit_repo)
+
+
+def test_the_cli_builds_from_the_commit_it_is_given(kit_repo, tmp_path):
+    first = _git(kit_repo, "rev-parse", "HEAD")
+    (kit_repo / "tasks" / "extra.md").write_text("added in a later commit\n")
+    _git(kit_repo, "add", "tasks/extra.md")
+    _git(kit_repo, "commit", "-q", "-m", "a later commit")
+    done = _grade(kit_repo, "release", str(tmp_path / "out"), "--commit", first[:10])
+    assert done.returncode == 0, done.stderr
+    assert f"from commit {first[:12]} ({first[:10]})" in " ".join(done.stdout.split())
+    assert "warning" not in done.stdout
+    assert not (tmp_path / "out" / "tasks" / "extra.md").exists()
+    bad = _grade(kit_repo, "release", str(tmp_path / "bad"), "--commit", "no-such-rev")
+    assert bad.returncode == 2 and "no such commit" in bad.stderr and not (tmp_path / "bad").exists()
+
+
+def test_a_kit_that_is_not_a_git_checkout_is_copied_as_it_is_and_says_so(tmp_path):
+    kit = _kit_files(tmp_path / "kit")
+    assert subprocess.run(["git", "rev-parse"], cwd=kit, capture_output=True).returncode != 0
+    course = manifest.load(kit / "course.toml")
+    (kit / "tasks" / "notes.md").write_text("a file of the folder\n")
+    written = release.write(tmp_path / "out", course, kit)
+    assert "not a git checkout" in written.source and (tmp_path / "out" / "tasks" / "notes.md").is_file()
+    assert not (tmp_path / "out" / "solutions").exists()
+    with pytest.raises(release.ReleaseError, match="not a git checkout"):
+        release.write(tmp_path / "again", course, kit, commit="HEAD")
+    (kit / "starter" / AUTH).write_text(_half_solved(kit))  # the stub check holds here too
+    with pytest.raises(release.ReleaseError, match=f"starter/{re.escape(AUTH)} is not the stub"):
+        release.write(tmp_path / "again", course, kit)
