@@ -20,6 +20,7 @@ The services stack reaches servers elsewhere, so it keeps the machine's network.
 
 import ctypes
 import fcntl
+import functools
 import os
 import signal
 import socket
@@ -31,8 +32,8 @@ from pathlib import Path
 CLONE_NEWNS, CLONE_NEWIPC, CLONE_NEWNET = 0x00020000, 0x08000000, 0x40000000
 MS_NOSUID, MS_NODEV, MS_REC, MS_PRIVATE = 2, 4, 16384, 1 << 18
 SHM_SIZE = "64m"
-MEMORY_CAP = 2 << 30  # the learner's processes together: 2 GiB
-PROCESS_CAP = 512  # processes and threads of the learner's processes together
+MEMORY_CAP = 2 << 30  # the learner's processes of one grading together: 2 GiB
+PROCESS_CAP = 512  # processes and threads of the learner's processes of one grading together
 
 _entered: list[str] = []  # what ``enter`` applied in this process
 
@@ -172,3 +173,13 @@ class ControlGroup:
     def describe(self) -> str:
         caps = [{"memory": "a memory cap", "pids": "a process cap"}[c] for c in ("memory", "pids") if c in self.made]
         return f"{' and '.join(caps)} for the learner's processes together" if caps else ""
+
+
+@functools.cache
+def group_caps() -> str:
+    """What a control group gives here, in words ("" when none can be made): tried once."""
+    group = ControlGroup()
+    try:
+        return group.describe()
+    finally:
+        group.remove()

@@ -141,11 +141,8 @@ def _grade_once(task: Task, impl: tree.Impl, course: Course, options: RunOptions
     # Another user id reads the tree (not writes it): the app's on remote stacks, the test
     # process's on embedded when we are root.
     mode = 0o755 if (remote and task.kind == "code") or (not remote and os.geteuid() == 0) else 0o700
-    # The learner's processes of this grading (its apps and what they start) share one control
-    # group: one memory cap and one process cap for all of them, and all killed at the end.
-    group = isolation.ControlGroup() if remote and not external and task.kind == "code" else None
-    if group is not None and group.describe():
-        more = [isolation.describe() and "the grading " + isolation.describe(), group.describe()]
+    if remote and not external and task.kind == "code" and isolation.group_caps():
+        more = [isolation.describe() and "the grading " + isolation.describe(), isolation.group_caps()]
         result.trust = app_process.trust_label("; ".join(filter(None, more)))
     try:
         built.root.chmod(mode)
@@ -168,14 +165,10 @@ def _grade_once(task: Task, impl: tree.Impl, course: Course, options: RunOptions
 
             session.rebuild = rebuild
             session.backend_env = prepared.env
-            if group is not None and group.folders:
-                session.backend_env = {**prepared.env, app_process.CGROUP_ENV: os.pathsep.join(group.procs)}
             problems = session.run(started, ready=prepared.wait)  # servers finish starting meanwhile
             if problems:
                 return _stack_not_ready(result, options, problems)
     finally:
-        if group is not None:
-            group.remove()
         reap.kill_descendants(spare=ours_before)
         tree.remove(built.root)
     result.duration = time.monotonic() - started
@@ -385,9 +378,23 @@ class _Session:
     def _run_child(self, deadline: float, index: int, count: int) -> _Run:
         run = _Run()
         private = tempfile.mkdtemp(prefix="grade-run-")  # 0700: the app's own user cannot reach it
+        # What the test process makes in TMPDIR (its apps' homes, roots and logs) lives here, so
+        # it goes when the run ends, even when the test process was killed before it cleaned up.
+        scratch = tempfile.mkdtemp(prefix="grade-apps-")
+        os.chmod(scratch, 0o711)  # the apps' users pass through to their own homes, and see nothing else
         events_path = os.path.join(private, "events.jsonl")
         open(events_path, "w").close()
         command, env = self._command(), self._child_env(events_path, f"{index}/{count}")
+        env["TMPDIR"] = scratch
+        # The learner's processes this test process starts (its apps and theirs) share a control
+        # group: the grading's memory and process caps, shared out among its test processes, and
+        # all killed when this test process ends, however it ends.
+        group = None
+        if self.remote and self.task.files and not app_process.external_url():
+            jobs = max(1, self.options.jobs)
+            group = isolation.ControlGroup(isolation.MEMORY_CAP // jobs, isolation.PROCESS_CAP // jobs)
+            if group.folders:
+                env[app_process.CGROUP_ENV] = os.pathsep.join(group.procs)
         # Embedded, as root: the test process (which runs learner code) gets a user id of its
         # own, so it cannot signal the grader or outlive it. Otherwise it runs as we do.
         uid = sandbox.pick_uid() if not self.remote and os.geteuid() == 0 else None
@@ -414,7 +421,10 @@ class _Session:
         finally:
             if uid is not None:
                 sandbox.kill_user(uid)  # whatever it started, however it hid
+            if group is not None:
+                group.remove()
             shutil.rmtree(private, ignore_errors=True)
+            shutil.rmtree(scratch, ignore_errors=True)
         return run
 
     def _watch(self, proc: subprocess.Popen, run: _Run, events_path: str, deadline: float) -> None:

@@ -3,10 +3,13 @@ stack that is not ready is never a score: each as a learner or a broken machine 
 
 import json
 import os
+import signal
 import socket
 import subprocess
 import sys
+import tempfile
 import threading
+import time
 import uuid
 from pathlib import Path
 
@@ -198,3 +201,61 @@ def test_batch_marks_a_fork_whose_stack_was_not_ready_as_an_error(tmp_path, monk
     row = batch.grade_fork(task, batch.Fork("fork", KIT_ROOT / "solutions"), out, total_timeout=120)
     assert row.status == batch.ERROR and "not ready" in row.reason, (row.status, row.reason)
     assert batch.gradebook_row(task, row)["total"] == ""
+
+
+def _processes() -> list[tuple[int, str]]:
+    ps = subprocess.run(["ps", "-eo", "pid=,args=", "-ww"], capture_output=True, text=True).stdout
+    return [(int(line.split(None, 1)[0]), line.split(None, 1)[1]) for line in ps.splitlines() if line.strip()]
+
+
+def _net(pid: int) -> str:
+    try:
+        return os.readlink(f"/proc/{pid}/ns/net")
+    except OSError:
+        return ""
+
+
+def _in_namespace(net: str) -> list[str]:
+    """The processes whose network namespace is ``net`` (a grading's: only its own are there)."""
+    found = []
+    for entry in Path("/proc").iterdir():
+        if entry.name.isdigit():
+            try:
+                if os.readlink(entry / "ns" / "net") == net:
+                    found.append((entry / "cmdline").read_bytes().replace(b"\0", b" ").decode()[:120])
+            except OSError:
+                pass
+    return found
+
+
+@ROOT_ONLY
+@pytest.mark.parametrize("after", [0.0, 0.7, 1.5])
+def test_killing_test_processes_at_any_point_leaves_nothing_behind(tmp_path, after):
+    scratch = tmp_path / "tmp"  # the grading's temporary folders, and nobody else's
+    scratch.mkdir()
+    process, out, _ = _grade_cli("solutions", tmp_path, "killed", env={"TMPDIR": str(scratch)})
+    own = os.readlink("/proc/self/ns/net")
+    deadline = time.monotonic() + 120
+    net, tests = own, []
+    while time.monotonic() < deadline and not tests:  # until its test processes run, in its own namespace
+        time.sleep(0.05)
+        try:
+            net = os.readlink(f"/proc/{process.pid}/ns/net")
+        except FileNotFoundError:
+            break
+        tests = [pid for pid, args in _processes() if net != own and "grader.plugin" in args and _net(pid) == net]
+    assert tests, "the grading's test processes were not seen"
+    time.sleep(after)
+    killed = 0
+    for pid, args in _processes():  # SIGKILL: no chance to stop its app or remove its folders
+        if "grader.plugin" in args and _net(pid) == net:
+            try:
+                os.kill(pid, signal.SIGKILL)
+                killed += 1
+            except ProcessLookupError:
+                pass
+    assert killed, "the grading ended before its test processes could be killed"
+    process.communicate(timeout=600)
+    assert json.loads(out.read_text())["exercises"], "no scorecard after the test processes were killed"
+    assert _in_namespace(net) == [], "processes of the grading outlived it"
+    assert sorted(p.name for p in scratch.iterdir()) == [], "the grading left temporary folders"
