@@ -15,7 +15,7 @@ from pathlib import Path
 
 import pytest
 
-from grader import KIT_ROOT, batch, isolation, manifest
+from grader import KIT_ROOT, batch, isolation, manifest, tree
 from grader.stacks import app as app_process
 
 ROOT_ONLY = pytest.mark.skipif(os.geteuid() != 0, reason="namespaces and control groups need the grader to run as root")
@@ -259,3 +259,43 @@ def test_killing_test_processes_at_any_point_leaves_nothing_behind(tmp_path, aft
     assert json.loads(out.read_text())["exercises"], "no scorecard after the test processes were killed"
     assert _in_namespace(net) == [], "processes of the grading outlived it"
     assert sorted(p.name for p in scratch.iterdir()) == [], "the grading left temporary folders"
+
+
+def test_only_the_app_the_grader_started_passes_its_health_check(tmp_path):
+    """Another process answering on the app's port (a squatter) is not taken for the app."""
+    import http.server
+
+    class Squatter(http.server.BaseHTTPRequestHandler):
+        def do_GET(self):
+            body = b'{"status": "healthy", "database": "connected"}'
+            self.send_response(200)
+            self.send_header("Content-Type", "application/json")
+            self.send_header("Content-Length", str(len(body)))
+            self.end_headers()
+            self.wfile.write(body)
+
+        def log_message(self, *args):
+            pass
+
+    server = http.server.HTTPServer(("127.0.0.1", 0), Squatter)
+    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    thread.start()
+    try:
+        app = app_process.AppProcess(app_process.Sandbox(tmp_path, {}))
+        app.port = server.server_address[1]
+        assert app._health(2) == (0, {})  # it answers 200, but cannot prove it is our app
+    finally:
+        server.shutdown()
+    course = manifest.load()
+    built = tree.build(tree.resolve_impl("solutions", course), course.find("01"), course, KIT_ROOT, strict=True)
+    built.root.chmod(0o755)
+    started = app_process.AppProcess(app_process.Sandbox.for_app(built.root, {
+        "MONGODB_URL": "mongomock://", "DATABASE_NAME": "health"}))
+    try:
+        started.start()  # the app the grader started proves it
+        status, body = started._health(5)
+        assert status == 200 and len(body.get("proof", "")) == 64, (status, body)
+    finally:
+        started.stop()
+        started.box.remove()
+        tree.remove(built.root)

@@ -8,8 +8,11 @@ folders, its Python, its tree (read-only) and its home: no checkout of the kit, 
 test and no solution exists there.
 """
 
+import hashlib
+import hmac
 import os
 import re
+import secrets
 import shutil
 import signal
 import subprocess
@@ -188,6 +191,7 @@ class AppProcess:
         self.proc: subprocess.Popen | None = None
         self.port = 0
         self._log: tempfile._TemporaryFileWrapper | None = None
+        self._key = secrets.token_hex(16)  # the app proves with it that it is the process we started
 
     @property
     def url(self) -> str:
@@ -237,7 +241,8 @@ class AppProcess:
         self._log = tempfile.NamedTemporaryFile(prefix="grade-app-", suffix=".log")
         argv = self.box.command("-m", "uvicorn", "backend.server:create_app", "--factory", "--host", "127.0.0.1",
                                 "--port", str(self.port), "--log-level", "warning", "--no-access-log")
-        self.proc = subprocess.Popen(argv, env=self.box.process_env(), cwd=self.box.app_root,
+        env = {**self.box.process_env(), "GRADER_HEALTH_KEY": self._key}
+        self.proc = subprocess.Popen(argv, env=env, cwd=self.box.app_root,
                                      stdin=subprocess.DEVNULL, stdout=self._log, stderr=subprocess.STDOUT,
                                      start_new_session=True)
 
@@ -253,19 +258,25 @@ class AppProcess:
         raise AppStartError(f"the app did not answer GET /health within {timeout:g} s: {tail}")
 
     def _health(self, timeout: float) -> tuple[int, dict]:
-        """GET /health: the status (0 when the app did not answer) and the JSON body."""
+        """GET /health with a challenge: the status (0 when the app did not answer, or when
+        what answered could not prove it is the process we started) and the JSON body."""
         import httpx
 
+        challenge = secrets.token_hex(16)
         try:
             with httpx.Client(verify=False, trust_env=False, timeout=timeout) as client:
-                response = client.get(self.url + "/health")
+                response = client.get(self.url + "/health", headers={"X-Grader-Challenge": challenge})
         except httpx.HTTPError:
             return 0, {}
         try:
             body = response.json()
         except ValueError:
             body = {}
-        return response.status_code, body if isinstance(body, dict) else {}
+        body = body if isinstance(body, dict) else {}
+        expected = hmac.new(self._key.encode(), challenge.encode(), hashlib.sha256).hexdigest()
+        if response.status_code == 200 and not hmac.compare_digest(str(body.get("proof", "")), expected):
+            return 0, {}  # something else answers on the app's port
+        return response.status_code, body
 
     def healthy(self, timeout: float = 1.0) -> bool:
         return self._health(timeout)[0] == 200

@@ -13,6 +13,8 @@
 """
 
 import faulthandler
+import hashlib
+import hmac
 import importlib
 import json
 import os
@@ -20,12 +22,53 @@ import re
 import signal
 import sys
 import traceback
+import warnings
 from importlib.abc import MetaPathFinder
 
 from fastapi import FastAPI, Request
 from fastapi.responses import JSONResponse
 
 TEXT_LIMIT = 500
+
+
+def _own_stream():
+    """A copy of stderr taken before any learner module is imported: the kit's own reports
+    (import markers, where a hung request is) still reach the log when learner code closes
+    sys.stderr or file descriptor 2."""
+    try:
+        return os.fdopen(os.dup(2), "w", buffering=1, encoding="utf-8", errors="replace")
+    except OSError:
+        return None
+
+
+REPORTS = _own_stream()
+
+
+def report(line: str) -> None:
+    try:
+        print(line, file=REPORTS or sys.__stderr__, flush=True)
+    except (OSError, ValueError, AttributeError):
+        pass  # nowhere left to write: the grader then reads what it can from the process itself
+
+
+def _show_warning(message, category, filename, lineno, file=None, line=None) -> None:
+    """Warnings go to the kit's stream too: with stderr closed, Python's own printing of a
+    warning (a library's, say PyJWT's) would raise inside the request that caused it."""
+    report(warnings.formatwarning(message, category, filename, lineno, line).rstrip("\n"))
+
+
+warnings.showwarning = _show_warning
+
+# The grader starts the app with a key of its own and asks GET /health with a challenge: the
+# answer proves that this is the process it started, not another one on the same port.
+CHALLENGE_HEADER = "X-Grader-Challenge"
+_HEALTH_KEY = os.environ.pop("GRADER_HEALTH_KEY", "").encode()  # read before learner code runs
+
+
+def health_proof(challenge: str) -> str:
+    if not _HEALTH_KEY or not challenge:
+        return ""
+    return hmac.new(_HEALTH_KEY, challenge.encode(), hashlib.sha256).hexdigest()
 SERVICE_DIR = os.path.join("backend", "services") + os.sep
 APP_ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 
@@ -93,7 +136,7 @@ def preload(names: list[str], seconds: float) -> None:
     for name in names:
         if name in _blocker.reasons:
             continue
-        print(f"kit: importing {name}", file=sys.__stderr__, flush=True)
+        report(f"kit: importing {name}")
         previous = signal.signal(signal.SIGALRM, too_slow)
         signal.setitimer(signal.ITIMER_REAL, seconds)
         try:
@@ -106,7 +149,7 @@ def preload(names: list[str], seconds: float) -> None:
         finally:
             signal.setitimer(signal.ITIMER_REAL, 0)
             signal.signal(signal.SIGALRM, previous)
-        print(f"kit: imported {name}", file=sys.__stderr__, flush=True)
+        report(f"kit: imported {name}")
 
 
 def where(exc: BaseException) -> str | None:
@@ -208,7 +251,7 @@ class _CatchExit:
 def install(app: FastAPI) -> None:
     # SIGUSR1 prints where every thread is, even while a loop holds the event loop: the
     # grader sends it when a request hangs, to tell you which line was running.
-    faulthandler.register(signal.SIGUSR1, file=sys.__stderr__, all_threads=True)
+    faulthandler.register(signal.SIGUSR1, file=REPORTS or sys.__stderr__, all_threads=True)
 
     @app.exception_handler(Exception)
     async def unexpected(_: Request, exc: Exception) -> JSONResponse:

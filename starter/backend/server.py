@@ -104,6 +104,9 @@ def create_app(
             body = {"status": "unhealthy", "database": "unreachable", "detail": str(exc)[:200]}
             return JSONResponse(body, status_code=503)
         body = {"status": "healthy", "database": "connected"}
+        proof = diagnostics.health_proof(request.headers.get(diagnostics.CHALLENGE_HEADER, ""))
+        if proof:
+            body["proof"] = proof
         if diagnostics.unavailable():
             body["unavailable_modules"] = diagnostics.unavailable()
         return JSONResponse(body)
