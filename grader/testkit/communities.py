@@ -16,9 +16,11 @@ async def seed_community(owner, name: str = "Garden Club", *, category: str = "g
                          tags: list[str] | None = None, visibility: str = "public", status: str = "active",
                          members: list = (), moderators: list = (), max_members: int | None = None,
                          accepting_members: bool = True, featured: bool = False, version: int = 1,
-                         created_at: datetime | None = None, deleted: bool = False, slug: str | None = None):
+                         created_at: datetime | None = None, deleted: bool = False, slug: str | None = None,
+                         id=None):
     """Insert a community owned by ``owner`` (a User document) and return it. ``members`` and
-    ``moderators`` are User documents; moderators are members too, and so is the owner."""
+    ``moderators`` are User documents; moderators are members too, and so is the owner.
+    ``id``: its _id (an ObjectId; by default a new one)."""
     from shared.models.community import Community, CommunityStatus, Visibility
 
     now = utc_now()
@@ -31,6 +33,7 @@ async def seed_community(owner, name: str = "Garden Club", *, category: str = "g
         max_members=max_members, accepting_members=accepting_members, featured=featured,
         featured_at=now if featured else None, version=version,
         created_at=created_at or now, updated_at=created_at or now, deleted_at=now if deleted else None,
+        **({"id": id} if id is not None else {}),
     )
     await community.insert()
     return community
@@ -45,15 +48,29 @@ async def seed_communities(owner, count: int, *, start: datetime | None = None, 
 
 
 async def seed_join_request(community, user, *, status: str = "pending", message: str | None = None,
-                            created_at: datetime | None = None):
+                            created_at: datetime | None = None, id=None):
+    """Insert a join request of ``user`` to ``community``; ``id``: its _id (by default a new one)."""
     from shared.models.community import JoinRequest, JoinRequestStatus
 
     request = JoinRequest(community_id=str(community.id), user_id=str(user.id), message=message,
-                          status=JoinRequestStatus(status))
+                          status=JoinRequestStatus(status), **({"id": id} if id is not None else {}))
     if created_at is not None:
         request.created_at = created_at
     await request.insert()
     return request
+
+
+async def seed_log_entry(community, actor, action: str = "featured", *, reason: str | None = None,
+                         created_at: datetime | None = None, id=None):
+    """Insert a moderation-log entry of ``community`` by ``actor`` (a User document);
+    ``action``: archived, unarchived, suspended, reinstated or featured; ``id``: its _id."""
+    from shared.models.community import ModerationAction, ModerationLogEntry
+
+    entry = ModerationLogEntry(community_id=str(community.id), actor_id=str(actor.id), action=ModerationAction(action),
+                               reason=reason, created_at=created_at or utc_now(),
+                               **({"id": id} if id is not None else {}))
+    await entry.insert()
+    return entry
 
 
 async def stored(community):

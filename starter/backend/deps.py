@@ -1,7 +1,10 @@
 """FastAPI dependencies: build services from the app's state, and resolve the caller.
 
 The service modules are imported when a request needs them, not when the app starts, so
-a mistake in one learner file breaks only the endpoints that use it.
+a mistake in one learner file breaks only the endpoints that use it. The dependencies are
+``async``: FastAPI runs a plain ``def`` dependency in a thread pool, which would let the
+requests of a race reach the services in a different order each time (the tests send
+requests at the same moment and expect each race to show the same way on every run).
 """
 
 from fastapi import Depends, Request
@@ -15,33 +18,33 @@ from shared.models.user import User
 _bearer = HTTPBearer(auto_error=False)
 
 
-def get_auth_service(request: Request):
+async def get_auth_service(request: Request):
     from backend.services.auth import AuthService
 
     state = request.app.state
     return AuthService(settings=state.settings, events=state.events, mailer=state.mailer)
 
 
-def get_user_service(request: Request):
+async def get_user_service(request: Request):
     from backend.services.users import UserService
 
     return UserService(events=request.app.state.events)
 
 
-def get_supplier_service(request: Request):
+async def get_supplier_service(request: Request):
     from backend.services.suppliers import SupplierService
 
     state = request.app.state
     return SupplierService(settings=state.settings, events=state.events, mailer=state.mailer)
 
 
-def get_community_service(request: Request):
+async def get_community_service(request: Request):
     from backend.services.communities import CommunityService
 
     return CommunityService(events=request.app.state.events)
 
 
-def get_membership_service(request: Request):
+async def get_membership_service(request: Request):
     from backend.services.memberships import MembershipService
 
     return MembershipService(events=request.app.state.events)

@@ -4,13 +4,14 @@ from datetime import timedelta
 
 import pytest
 
-from grader.testkit import accounts, communities, expect, tokens
+from grader.testkit import accounts, communities, expect, race, tokens
 from shared.timeutil import utc_now
 
 pytestmark = pytest.mark.exercise("03.4")
 
 
-async def test_disallowed_transitions_are_state_conflicts(client, settings):
+@pytest.mark.race("an archive or unarchive sent several times at the same moment happens once")
+async def test_disallowed_transitions_are_state_conflicts(client, events, settings):
     lea = await accounts.seed_user("lea@example.com", "Lea", role="leader")
     club = await communities.seed_community(lea, "Garden Club")
     suspended = await communities.seed_community(lea, "Paused", status="suspended")
@@ -25,6 +26,20 @@ async def test_disallowed_transitions_are_state_conflicts(client, settings):
     expect.error(await client.post(f"/communities/{suspended.id}/unarchive", headers=headers), 409,
                  "POST /unarchive of a suspended community", code="state_conflict")
     expect.equal((await communities.stored(suspended)).status.value, "suspended", "status of the suspended community")
+    # The same rule when the requests race: each may read the status before one changes it.
+    for round_ in race.rounds():
+        rush = await communities.seed_community(lea, f"Rush {round_}")
+        for path, action in ((f"/communities/{rush.id}/archive", "archived"),
+                             (f"/communities/{rush.id}/unarchive", "unarchived")):
+            responses = await race.at_once(client.post(path, headers=headers) for _ in range(4))
+            expect.equal(race.statuses(responses), [200, 409, 409, 409], f"statuses of 4 POST {path} sent at the same "
+                         "moment (the move happens once: change the status with one conditional update)")
+            for response in race.winners(responses, 409):
+                expect.error(response, 409, f"a POST {path} that lost the race", code="state_conflict")
+            entries = [e.action.value for e in await communities.log_entries(rush) if e.action.value == action]
+            moved = [e for e in events.of_type(f"community.{action}") if e["entity_id"] == str(rush.id)]
+            expect.equal((len(entries), len(moved)), (1, 1), f"('{action}' log entries, community.{action} events) "
+                         f"after 4 POST {path} sent at the same moment")
 
 
 async def test_archive_and_unarchive_emit_events_and_log_who_did_it(client, events, settings):

@@ -4,13 +4,14 @@ from datetime import timedelta
 
 import pytest
 
-from grader.testkit import accounts, communities, expect, tokens
+from grader.testkit import accounts, communities, expect, paging, tokens
 from shared.timeutil import utc_now
 
 pytestmark = pytest.mark.exercise("03.6")
 
 
-async def test_approving_into_a_full_community_keeps_the_request_pending(client, settings):
+@pytest.mark.ties("GET /communities/{id}/join-requests")
+async def test_requests_come_oldest_first_and_approving_into_a_full_community_keeps_one_pending(client, settings):
     lea = await accounts.seed_user("lea@example.com", "Lea", role="leader")
     ada = await accounts.seed_user("ada@example.com", "Ada")
     bob = await accounts.seed_user("bob@example.com", "Bob")
@@ -18,11 +19,22 @@ async def test_approving_into_a_full_community_keeps_the_request_pending(client,
     first, second = await communities.seed_join_request(club, ada), await communities.seed_join_request(club, bob)
     cy = await accounts.seed_user("cy@example.com", "Cy")
     oldest = await communities.seed_join_request(club, cy, created_at=utc_now() - timedelta(hours=1))
+    # Requests made in the same instant: the tiebreak (_id, ascending) alone decides their order.
+    same_time = utc_now() - timedelta(minutes=30)
+    ids, insert_order = paging.tied_ids(5)
+    tied = {}
+    for n, request_id in enumerate(insert_order):
+        user = await accounts.seed_user(f"tied{n}@example.com", f"Tied {n}")
+        await communities.seed_join_request(club, user, created_at=same_time, id=request_id)
+        tied[str(request_id)] = f"tied{n}@example.com's"
     headers = tokens.as_user(lea, settings)
     listed = expect.status(await client.get(f"/communities/{club.id}/join-requests", headers=headers), 200,
                            "GET /communities/{id}/join-requests by the owner")
-    expect.equal([r.get("id") for r in listed], [str(oldest.id), str(first.id), str(second.id)],
-                 "ids of the pending requests, oldest first (the last one stored was made an hour earlier)")
+    expect.true(isinstance(listed, list), f"GET /communities/{{id}}/join-requests: expected a JSON list, got {listed}")
+    paging.expect_each_once(listed, [oldest.id, *ids, first.id, second.id], "ids of the pending requests, oldest "
+                            "first: cy's made an hour ago, 5 made in one instant half an hour ago (ties in _id order), "
+                            "then ada's and bob's", names={**tied, str(oldest.id): "cy's", str(first.id): "ada's",
+                                                           str(second.id): "bob's"})
     expect.status(await client.post(f"/communities/{club.id}/join-requests/{first.id}/approve", headers=headers), 200,
                   "approve the first request (takes the last place)")
     expect.error(await client.post(f"/communities/{club.id}/join-requests/{first.id}/approve", headers=headers), 409,

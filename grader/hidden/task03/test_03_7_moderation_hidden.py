@@ -4,7 +4,7 @@ from datetime import timedelta
 
 import pytest
 
-from grader.testkit import accounts, communities, expect, tokens
+from grader.testkit import accounts, communities, expect, race, tokens
 from shared.timeutil import utc_now
 
 pytestmark = pytest.mark.exercise("03.7")
@@ -63,7 +63,8 @@ async def test_the_log_records_the_reason_and_when_and_events_follow(client, eve
                        ("community.reinstated", str(club.id), "active")], "(event_type, entity_id, data.status)")
 
 
-async def test_suspend_reinstate_and_feature_only_from_the_right_status(client, settings):
+@pytest.mark.race("a suspend, reinstate or feature sent several times at the same moment happens once")
+async def test_suspend_reinstate_and_feature_only_from_the_right_status(client, events, settings):
     lea, root = await _people()
     headers = tokens.as_user(root, settings)
     club = await communities.seed_community(lea, "Garden Club")
@@ -81,3 +82,20 @@ async def test_suspend_reinstate_and_feature_only_from_the_right_status(client, 
     expect.error(await client.post(f"/communities/{fresh.id}/feature", headers=headers), 409, "feature again",
                  code="state_conflict")
     expect.equal(len(await communities.log_entries(fresh)), 1, "log entries after one feature and a refused one")
+    # The same rule when the requests race: each may read the status before one changes it.
+    for round_ in race.rounds():
+        rush = await communities.seed_community(lea, f"Rush {round_}")
+        done = {"featured": 0, "suspended": 0, "reinstated": 0}
+        for move, action, body in (("feature", "featured", None), ("suspend", "suspended", {"reason": "x"}),
+                                   ("reinstate", "reinstated", None), ("feature", "featured", None)):
+            path = f"/communities/{rush.id}/{move}"
+            responses = await race.at_once(client.post(path, json=body, headers=headers) for _ in range(4))
+            expect.equal(race.statuses(responses), [200, 409, 409, 409], f"statuses of 4 POST {path} sent at the same "
+                         "moment (the move happens once: change the community with one conditional update)")
+            for response in race.winners(responses, 409):
+                expect.error(response, 409, f"a POST {path} that lost the race", code="state_conflict")
+            done[action] += 1
+            entries = [e for e in await communities.log_entries(rush) if e.action.value == action]
+            moved = [e for e in events.of_type(f"community.{action}") if e["entity_id"] == str(rush.id)]
+            expect.equal((len(entries), len(moved)), (done[action], done[action]), f"('{action}' log entries, "
+                         f"community.{action} events) after {done[action]} time(s) 4 POST {path} at the same moment")

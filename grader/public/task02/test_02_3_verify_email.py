@@ -6,7 +6,7 @@ from datetime import timedelta
 
 import pytest
 
-from grader.testkit import accounts, expect
+from grader.testkit import accounts, expect, race
 from grader.testkit import suppliers as sup
 from shared.models.auth import hash_token
 from shared.models.supplier import SupplierEmailToken
@@ -44,6 +44,7 @@ async def test_an_unknown_token_is_refused(client, outbox):
 
 @pytest.mark.weight(5)
 @pytest.mark.must("a verification token works once and only until it expires")
+@pytest.mark.race("a verification token works once, also when it is sent several times at the same moment")
 async def test_a_verification_token_works_once_and_only_until_it_expires(client, outbox, events):
     token = await _mailed_token(client, outbox, "sales@acme.example")
     late = await _mailed_token(client, outbox, "sales@globex.example")
@@ -69,3 +70,14 @@ async def test_a_verification_token_works_once_and_only_until_it_expires(client,
     globex = await sup.stored_supplier("sales@globex.example")
     expect.equal((globex.status.value, globex.email_verified_at), ("pending", None),
                  "(status, email_verified_at) of sales@globex.example after its expired token was refused")
+    # The same rule when the requests race: each may read the token unused before one marks it.
+    for round_ in race.rounds():
+        email = f"sales{round_}@initech.example"
+        fresh = await _mailed_token(client, outbox, email)
+        responses = await race.at_once(_verify(client, fresh) for _ in range(5))
+        expect.equal(race.statuses(responses), [200, 400, 400, 400, 400], f"statuses of 5 POST /suppliers/verify-email "
+                     f"with {email}'s token sent at the same moment (it works once: mark it used with one conditional "
+                     "update)")
+        initech = await sup.stored_supplier(email)
+        updates = [e for e in events.of_type("supplier.updated") if e["entity_id"] == str(initech.id)]
+        expect.equal(len(updates), 1, f"supplier.updated events for {email} after 5 verifications at the same moment")

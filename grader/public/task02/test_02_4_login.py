@@ -8,7 +8,7 @@ from datetime import timedelta
 
 import pytest
 
-from grader.testkit import expect, tokens
+from grader.testkit import expect, race, tokens
 from grader.testkit import suppliers as sup
 from shared.models.user import LOCKOUT_MINUTES
 
@@ -81,6 +81,7 @@ async def test_a_wrong_password_an_unknown_email_and_a_deleted_supplier_get_the_
 
 @pytest.mark.weight(5)
 @pytest.mark.must("five failures lock the account for 30 minutes")
+@pytest.mark.race("failures sent at the same moment each count toward the lock")
 async def test_five_failures_in_a_row_lock_the_account_for_30_minutes(client):
     await sup.active_supplier(client)
     await sup.logged_in(client)
@@ -110,3 +111,15 @@ async def test_five_failures_in_a_row_lock_the_account_for_30_minutes(client):
     expect.error(await sup.login(client, "sales@initech.example"), 403, "POST /suppliers/login with the right password "
                  "for the pending sales@initech.example after 5 wrong ones (every account's failures count)",
                  code="account_locked")
+    # The same rule when the requests race: five guesses at once must lock as five in a row do.
+    for round_ in race.rounds():
+        email = f"sales{round_}@umbrella.example"
+        await sup.active_supplier(client, email)
+        await sup.logged_in(client, email)
+        responses = await race.at_once(sup.login(client, email, WRONG) for _ in range(5))
+        expect.true(all(r.status_code in (401, 403) for r in responses),
+                    f"statuses of 5 POST /suppliers/login with a wrong password for {email} sent at the same moment: "
+                    f"expected 401 (or 403 once locked), got {race.statuses(responses)}")
+        expect.error(await sup.login(client, email), 403, f"POST /suppliers/login with the right password for {email} "
+                     "after 5 wrong ones sent at the same moment (each failure counts: add it with $inc, not read, "
+                     "add one and save)", code="account_locked")

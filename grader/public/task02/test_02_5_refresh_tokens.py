@@ -7,7 +7,7 @@ from datetime import timedelta
 
 import pytest
 
-from grader.testkit import expect, tokens
+from grader.testkit import expect, race, tokens
 from grader.testkit import suppliers as sup
 from shared.models.auth import hash_token
 from shared.models.supplier import REFRESH_TOKEN_TTL, SupplierRefreshToken
@@ -38,6 +38,7 @@ async def test_a_refresh_token_buys_a_new_working_pair(client, settings):
 
 @pytest.mark.weight(5)
 @pytest.mark.must("a refresh token works once and only until it expires")
+@pytest.mark.race("a refresh token works once, also when it is sent several times at the same moment")
 async def test_a_refresh_token_works_once_and_only_until_it_expires(client):
     first = await _first_pair(client, "sales@acme.example")
     late = await _first_pair(client, "sales@globex.example")
@@ -57,3 +58,14 @@ async def test_a_refresh_token_works_once_and_only_until_it_expires(client):
     expired = await sup.refresh(client, late.get("refresh_token"))
     expect.error(expired, 401, "POST /suppliers/refresh with sales@globex.example's refresh token, whose expires_at "
                                "was a minute ago", code="authentication_failed")
+    # The same rule when the requests race: each may read the token unused before one marks it.
+    for round_ in race.rounds():
+        email = f"sales{round_}@initech.example"
+        fresh = (await _first_pair(client, email)).get("refresh_token")
+        responses = await race.at_once(sup.refresh(client, fresh) for _ in range(5))
+        expect.equal(race.statuses(responses), [200, 401, 401, 401, 401],
+                     f"statuses of 5 POST /suppliers/refresh with {email}'s refresh token sent at the same moment (it "
+                     "works once: mark it used with one conditional update)")
+        [winner] = race.winners(responses)
+        expect.status(await sup.refresh(client, winner.json().get("refresh_token")), 200,
+                      f"POST /suppliers/refresh with the new refresh token of the one refresh of {email} that won")

@@ -5,7 +5,7 @@ tokens made by the testkit, which the app's own guard checks."""
 
 import pytest
 
-from grader.testkit import accounts, expect, tokens
+from grader.testkit import accounts, expect, race, tokens
 from grader.testkit import suppliers as sup
 
 pytestmark = pytest.mark.exercise("02.6")
@@ -23,6 +23,7 @@ async def _review(client, supplier, headers, decision: str, reason: str | None =
                              headers=headers)
 
 
+@pytest.mark.race("of document submissions sent at the same moment, exactly one is accepted")
 async def test_submitted_documents_put_the_supplier_under_review(client, events, settings):
     acme = await sup.seed_supplier()
     body = expect.status(await _submit(client, acme, settings), 200,
@@ -36,10 +37,34 @@ async def test_submitted_documents_put_the_supplier_under_review(client, events,
     expect.equal(stored.version, acme.version + 1, "version after submitting documents (it goes up by one)")
     updated = events.of_type("supplier.updated")
     expect.equal([e["entity_id"] for e in updated], [str(acme.id)], "supplier.updated events after one submission")
+    # The same rule when the requests race: each may read 'pending' before one submission is stored.
+    urls = [f"https://files.example/license-{n}.pdf" for n in range(1, 6)]
+    for round_ in race.rounds():
+        initech = await sup.seed_supplier(f"sales{round_}@initech.example", "Initech")
+        as_initech = sup.as_supplier(initech, settings)
+        responses = await race.at_once(
+            client.post("/suppliers/me/documents", json={"documents": [{"kind": "business_license", "url": url}]},
+                        headers=as_initech) for url in urls)
+        doing = (f"5 POST /suppliers/me/documents by {initech.email} (pending) sent at the same moment, each with one "
+                 "document (license-1.pdf to license-5.pdf)")
+        expect.equal(race.statuses(responses), [200, 409, 409, 409, 409],
+                     f"statuses of {doing} (exactly one moves pending -> under_review; the others find it under "
+                     "review: move the status with one conditional update)")
+        for response in responses:
+            if response.status_code != 200:
+                expect.error(response, 409, f"a submission of {doing} that lost the race", code="state_conflict")
+        [winner] = [url for url, response in zip(urls, responses) if response.status_code == 200]
+        stored = await sup.stored(initech)
+        expect.equal(([d.url for d in stored.verification.documents], stored.version),
+                     ([winner], initech.version + 1), f"(the stored document urls, version) after {doing} (only the "
+                     "accepted submission is kept, counted once)")
+        expect.equal(len([e for e in events.of_type("supplier.updated") if e["entity_id"] == str(initech.id)]), 1,
+                     f"supplier.updated events for {initech.email} after {doing}")
 
 
 @pytest.mark.weight(2)
-async def test_an_admin_verifies_or_rejects_documents_under_review(client, settings):
+@pytest.mark.race("a review decides once: of reviews sent at the same moment, exactly one is accepted")
+async def test_an_admin_verifies_or_rejects_documents_under_review(client, events, settings):
     root = await accounts.seed_user("root@example.com", "Root", role="admin")
     as_root = tokens.as_user(root, settings)
     acme = await sup.seed_supplier("sales@acme.example", verification="under_review")
@@ -53,6 +78,26 @@ async def test_an_admin_verifies_or_rejects_documents_under_review(client, setti
                  ("rejected", "The licence is unreadable."), "(verification.status, rejection_reason) after 'rejected'")
     stored = await sup.stored(acme)
     expect.equal(stored.verification.reviewed_by, str(root.id), "verification.reviewed_by (the admin's id)")
+    # The same rule when the requests race: each may read 'under_review' before one decision is stored.
+    decisions = ("verified", "rejected", "verified", "rejected", "rejected")
+    for round_ in race.rounds():
+        initech = await sup.seed_supplier(f"sales{round_}@initech.example", "Initech", verification="under_review")
+        reasons = ["Blurry scan" if decision == "rejected" else None for decision in decisions]
+        responses = await race.at_once(_review(client, initech, as_root, decision, reason)
+                                       for decision, reason in zip(decisions, reasons))
+        doing = (f"5 POST /suppliers/{{id}}/review of {initech.email} (under review) by an admin sent at the same "
+                 f"moment ({', '.join(decisions)})")
+        expect.equal(race.statuses(responses), [200, 409, 409, 409, 409], f"statuses of {doing} (a review decides "
+                     "once; the others find it decided: move the status with one conditional update)")
+        for response in responses:
+            if response.status_code != 200:
+                expect.error(response, 409, f"a review of {doing} that lost the race", code="state_conflict")
+        [winner] = [decision for decision, response in zip(decisions, responses) if response.status_code == 200]
+        stored = await sup.stored(initech)
+        expect.equal((stored.verification.status.value, stored.version), (winner, initech.version + 1),
+                     f"(verification.status, version) after {doing} (the accepted decision, counted once)")
+        expect.equal(len([e for e in events.of_type("supplier.updated") if e["entity_id"] == str(initech.id)]), 1,
+                     f"supplier.updated events for {initech.email} after {doing}")
 
 
 @pytest.mark.weight(2)

@@ -7,7 +7,7 @@ from datetime import timedelta
 
 import pytest
 
-from grader.testkit import accounts, expect, tokens
+from grader.testkit import accounts, expect, race, tokens
 from grader.testkit import suppliers as sup
 from shared.timeutil import utc_now
 
@@ -24,6 +24,7 @@ async def test_a_supplier_reads_its_own_profile(client, settings):
 
 
 @pytest.mark.weight(2)
+@pytest.mark.race("updates sent at the same moment each add one to version and keep each other's changes")
 async def test_an_update_changes_only_the_given_fields_across_nested_objects(client, events, settings):
     acme = await sup.seed_supplier()
     as_acme = sup.as_supplier(acme, settings)
@@ -42,6 +43,25 @@ async def test_an_update_changes_only_the_given_fields_across_nested_objects(cli
                  "contact_info.contact_person_name), which the update did not mention: they must stay")
     expect.equal(stored.version, acme.version + 1, "version after one update (it goes up by one)")
     expect.equal(len(events.of_type("supplier.updated")), 1, "supplier.updated events after one update")
+    # The same rule when the requests race: each may read the profile before the others write theirs.
+    patches = ({"company_info": {"dba_name": "Initech Direct"}}, {"business_info": {"support_phone": "+49 40 555 0300"}},
+               {"business_info": {"social_links": {"twitter_handle": "@initech"}}},
+               {"business_info": {"timezone": "Europe/Paris"}}, {"contact_info": {"contact_person_title": "CEO"}})
+    for round_ in race.rounds():
+        initech = await sup.seed_supplier(f"sales{round_}@initech.example", "Initech")
+        responses = await race.at_once(client.patch("/suppliers/me", json=patch, headers=sup.as_supplier(initech, settings))
+                                       for patch in patches)
+        doing = f"5 PATCH /suppliers/me by {initech.email} sent at the same moment ({', '.join(map(str, patches))})"
+        expect.equal(race.statuses(responses), [200] * 5, f"statuses of {doing}")
+        stored = await sup.stored(initech)
+        expect.equal((stored.company_info.dba_name, stored.business_info.support_phone,
+                      stored.business_info.social_links.twitter_handle, stored.business_info.social_links.instagram_handle,
+                      stored.business_info.timezone, stored.contact_info.contact_person_title, stored.version),
+                     ("Initech Direct", "+49 40 555 0300", "@initech", "@acme", "Europe/Paris", "CEO", initech.version + 5),
+                     f"the stored (dba_name, support_phone, twitter_handle, instagram_handle, timezone, "
+                     f"contact_person_title, version) after {doing}: "
+                     "each update counts and keeps the others' changes ($set the given fields and $inc version; a "
+                     "save() writes back the whole profile as that request read it)")
 
 
 @pytest.mark.weight(5)

@@ -4,7 +4,7 @@ from datetime import timedelta
 
 import pytest
 
-from grader.testkit import accounts, communities, expect, tokens
+from grader.testkit import accounts, communities, expect, paging, tokens
 from shared.timeutil import utc_now
 
 pytestmark = pytest.mark.exercise("03.2")
@@ -51,7 +51,6 @@ async def test_the_cursor_pages_through_discovery(client):
                  "(names over all pages, number of pages) of discover with limit=2 over 5 communities")
 
 
-@pytest.mark.weight(2)
 async def test_a_community_created_between_pages_does_not_shift_the_next_page(client):
     lea = await accounts.seed_user("lea@example.com", "Lea", role="leader")
     clubs = await communities.seed_communities(lea, 4)
@@ -65,6 +64,32 @@ async def test_a_community_created_between_pages_does_not_shift_the_next_page(cl
     expect.equal([c.get("name") for c in second.get("items", [])], [clubs[1].name, clubs[0].name],
                  "names on page 2 after a new community was created between the pages (no repeats, nothing skipped)")
     expect.equal(second.get("next_cursor"), None, "next_cursor of page 2, which ends with the oldest community")
+
+
+@pytest.mark.ties("GET /communities/discover")
+async def test_ties_come_in_id_order_in_every_sort(client):
+    lea = await accounts.seed_user("lea@example.com", "Lea", role="leader")
+    fan = await accounts.seed_user("fan@example.com", "Fan")
+    same_time = utc_now() - timedelta(hours=1)
+    # Five communities alike in created_at, name and member count (names may repeat; slugs may not), stored out
+    # of _id order, and one that comes after them in every sort.
+    ids, insert_order = paging.tied_ids(5)
+    names = {}
+    for n, community_id in enumerate(insert_order):
+        await communities.seed_community(lea, "Tied Club", slug=f"tied-club-{n}", members=[fan], created_at=same_time,
+                                         id=community_id)
+        names[str(community_id)] = f"tied-club-{n}"
+    last = await communities.seed_community(lea, "Zinnia Club", created_at=same_time - timedelta(days=1))
+    names[str(last.id)] = "zinnia-club"
+    for sort, order, stated in (("newest", [*reversed(ids), last.id], "newest first, ties in descending _id order"),
+                                ("name", [*ids, last.id], "A to Z, ties in ascending _id order"),
+                                ("members", [*reversed(ids), last.id], "most members first, ties in descending _id "
+                                                                       "order")):
+        items = await paging.by_cursor(client, "/communities/discover", f"discover with sort={sort}",
+                                       params={"sort": sort}, limit=2)
+        paging.expect_each_once(items, order, f"GET /communities/discover?sort={sort}, 2 at a time, over 5 communities "
+                                f"that tie on created_at, name and member count and one after them ({stated})",
+                                names=names)
 
 
 @pytest.mark.weight(5)

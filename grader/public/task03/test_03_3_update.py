@@ -1,10 +1,8 @@
 """03.3 Update with a version check. Communities are put straight into the database."""
 
-import asyncio
-
 import pytest
 
-from grader.testkit import accounts, communities, expect, tokens
+from grader.testkit import accounts, communities, expect, race, tokens
 
 pytestmark = pytest.mark.exercise("03.3")
 
@@ -23,6 +21,7 @@ async def test_update_changes_the_given_fields_and_the_version(client, settings)
 
 @pytest.mark.weight(5)
 @pytest.mark.must("a stale version changes nothing")
+@pytest.mark.race("of PATCH requests sent at the same moment with one version, exactly one wins")
 async def test_a_stale_version_changes_nothing(client, events, settings):
     lea = await accounts.seed_user("lea@example.com", "Lea", role="leader")
     club = await communities.seed_community(lea, "Garden Club", version=3)
@@ -40,15 +39,20 @@ async def test_a_stale_version_changes_nothing(client, events, settings):
     expect.equal((after.description, after.version, after.updated_at), (before.description, 4, before.updated_at),
                  "(description, version, updated_at) after PATCH requests with stale versions (nothing may change)")
     expect.equal(len(events.of_type("community.updated")), 1, "community.updated events after one accepted update")
-    # Three rounds: on a real server concurrent requests overlap only some of the time.
-    for version in (4, 5, 6):
-        results = await asyncio.gather(*[client.patch(f"/communities/{club.id}", headers=headers,
-                                                      json={"version": version, "name": f"Club {version}.{i}"})
-                                         for i in range(4)])
-        expect.equal(sorted(r.status_code for r in results), [200, 409, 409, 409],
-                     f"statuses of 4 concurrent PATCH requests that all send version {version} (exactly one may win)")
+    # The same rule when the requests race: each may read the version before one changes it.
+    versions = [4 + n for n in range(2 * len(race.rounds()))]  # two races a round
+    for version in versions:
+        responses = await race.at_once(client.patch(f"/communities/{club.id}", headers=headers,
+                                                    json={"version": version, "name": f"Club {version}.{i}"})
+                                       for i in range(6))
+        expect.equal(race.statuses(responses), [200] + [409] * 5, f"statuses of 6 PATCH requests sent at the same "
+                     f"moment, all with version {version} (exactly one may win: check and change in one atomic update)")
+        for response in race.winners(responses, 409):
+            expect.error(response, 409, f"a PATCH with version {version} that lost the race", code="version_conflict")
         expect.equal((await communities.stored(club)).version, version + 1,
-                     f"version after one winning concurrent update of version {version}")
+                     f"version after one winning update of version {version} among 6 sent at the same moment")
+    expect.equal(len(events.of_type("community.updated")), 1 + len(versions),
+                 "community.updated events (one per accepted update, none for a refused one)")
 
 
 @pytest.mark.weight(5)

@@ -3,7 +3,7 @@
 import pytest
 from bson import ObjectId
 
-from grader.testkit import accounts, communities, expect, tokens
+from grader.testkit import accounts, communities, expect, race, tokens
 from shared.models.community import Community
 
 pytestmark = pytest.mark.exercise("03.6")
@@ -81,6 +81,54 @@ async def test_a_rejected_request_adds_nobody(client, settings):
     response = await client.post(f"/communities/{club.id}/join-requests/{request.id}/approve",
                                  headers=tokens.as_user(lea, settings))
     expect.error(response, 409, "POST .../approve of a rejected request", code="state_conflict")
+
+
+@pytest.mark.race("a join request is decided once, also when decisions are sent at the same moment")
+async def test_a_request_is_decided_once_when_decisions_arrive_at_the_same_moment(client, events, settings):
+    lea = await accounts.seed_user("lea@example.com", "Lea", role="leader")
+    mods = [await accounts.seed_user(f"mod{i}@example.com", f"Mod {i}") for i in range(2)]
+    root = await accounts.seed_user("root@example.com", "Root", role="admin")
+    deciders = [lea, *mods, root]  # the owner, two moderators and an admin
+    club = await communities.seed_community(lea, "Secret Garden", visibility="private", moderators=mods)
+    members = 3
+    for round_ in race.rounds():
+        ada = await accounts.seed_user(f"ada{round_}@example.com", f"Ada {round_}")
+        bob = await accounts.seed_user(f"bob{round_}@example.com", f"Bob {round_}")
+        twice, either = await communities.seed_join_request(club, ada), await communities.seed_join_request(club, bob)
+        base = f"/communities/{club.id}/join-requests"
+        # Four approvals at the same moment: one decides, the others find the request decided.
+        responses = await race.at_once(client.post(f"{base}/{twice.id}/approve", headers=tokens.as_user(user, settings))
+                                       for user in deciders)
+        expect.equal(race.statuses(responses), [200, 409, 409, 409], f"statuses of POST .../approve of {ada.email}'s "
+                     "request by the owner, two moderators and an admin at the same moment (claim the request with "
+                     "one conditional update)")
+        for response in race.winners(responses, 409):
+            expect.error(response, 409, "an approval that lost the race (the request is no longer pending)",
+                         code="state_conflict")
+        members += 1
+        joined = [e for e in events.of_type("community.member_joined") if e["data"].get("user_id") == str(ada.id)]
+        stored = await communities.stored(club)
+        expect.equal(((await communities.stored_request(twice)).status.value, stored.member_count,
+                      len(stored.member_ids), len(joined)), ("approved", members, members, 1),
+                     f"(request status, member_count, len(member_ids), member_joined events for {ada.email}) after "
+                     "four approvals at the same moment")
+        # Two approvals and two rejections at the same moment: exactly one of them decides.
+        actions = ["approve", "reject", "approve", "reject"]
+        responses = await race.at_once(client.post(f"{base}/{either.id}/{action}",
+                                                   headers=tokens.as_user(user, settings))
+                                       for action, user in zip(actions, deciders))
+        expect.equal(race.statuses(responses), [200, 409, 409, 409], f"statuses of two POST .../approve and two "
+                     f"POST .../reject of {bob.email}'s request sent at the same moment")
+        [winner] = [action for action, r in zip(actions, responses) if r.status_code == 200] or [None]
+        approved = winner == "approve"
+        members += approved
+        joined = [e for e in events.of_type("community.member_joined") if e["data"].get("user_id") == str(bob.id)]
+        stored = await communities.stored(club)
+        expect.equal(((await communities.stored_request(either)).status.value, stored.is_member(str(bob.id)),
+                      stored.member_count, len(joined)),
+                     ("approved" if approved else "rejected", approved, members, int(approved)),
+                     f"(request status, requester is member, member_count, member_joined events) after the "
+                     f"{'approval' if approved else 'rejection'} won the race")
 
 
 @pytest.mark.weight(5)

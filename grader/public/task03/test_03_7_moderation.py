@@ -1,12 +1,16 @@
 """03.7 Moderation. Communities are put straight into the database."""
 
+from datetime import timedelta
+
 import pytest
 
-from grader.testkit import accounts, communities, expect, tokens
+from grader.testkit import accounts, communities, expect, paging, tokens
+from shared.timeutil import utc_now
 
 pytestmark = pytest.mark.exercise("03.7")
 
 
+@pytest.mark.ties("GET /communities/{id}/moderation-log")
 async def test_suspend_then_reinstate_and_the_log_says_who(client, settings):
     lea = await accounts.seed_user("lea@example.com", "Lea", role="leader")
     root = await accounts.seed_user("root@example.com", "Root", role="admin")
@@ -24,6 +28,20 @@ async def test_suspend_then_reinstate_and_the_log_says_who(client, settings):
                  [("reinstated", str(root.id), None), ("suspended", str(root.id), "Spam")],
                  "(action, actor_id, reason) of the log entries, newest first")
     expect.about_now(log[-1].get("created_at") if log else None, "created_at of the 'suspended' entry")
+    # Entries made in the same instant: the tiebreak (_id, descending as the log is newest first) decides.
+    quiet = await communities.seed_community(lea, "Quiet Club")
+    same_time = utc_now() - timedelta(hours=1)
+    older = await communities.seed_log_entry(quiet, root, "featured", created_at=same_time - timedelta(hours=1))
+    ids, insert_order = paging.tied_ids(5)
+    for n, entry_id in enumerate(insert_order):
+        await communities.seed_log_entry(quiet, root, "suspended" if n % 2 else "reinstated", reason=f"Tied {n}",
+                                         created_at=same_time, id=entry_id)
+    path = f"/communities/{quiet.id}/moderation-log"
+    log = expect.status(await client.get(path, headers=tokens.as_user(lea, settings)), 200,
+                        f"GET {path} by the owner")
+    names = {str(i): f"'Tied {n}'" for n, i in enumerate(insert_order)} | {str(older.id): "older"}
+    paging.expect_each_once(log, [*reversed(ids), older.id], f"ids of the entries of GET {path}, newest first: 5 made "
+                            "in one instant (ties in descending _id order), then one an hour older", names=names)
 
 
 async def test_only_an_active_community_can_be_featured(client, events, settings):

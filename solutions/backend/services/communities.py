@@ -192,11 +192,18 @@ class CommunityService:
                     action: ModerationAction, event: EventType, reason: str | None = None) -> Community:
         if community.status != allowed_from:
             raise StateConflictError(f"A community that is {community.status.value} cannot be {action.value}.")
-        community.status = to
+        changes: dict = {"status": to.value, "updated_at": utc_now()}
         if to != CommunityStatus.ACTIVE:
-            community.featured, community.featured_at = False, None
-        community.updated_at = utc_now()
-        await community.save()
+            changes.update(featured=False, featured_at=None)
+        # One conditional update: of moves sent at the same moment, only one still finds the start status.
+        stored = await Community.get_motor_collection().find_one_and_update(
+            {"_id": community.id, "status": allowed_from.value, "deleted_at": None}, {"$set": changes},
+            return_document=ReturnDocument.AFTER)
+        if stored is None:
+            current = await Community.get(community.id)
+            status = current.status.value if current else "gone"
+            raise StateConflictError(f"A community that is {status} cannot be {action.value}.")
+        community = Community.model_validate(stored)
         await self._log(community, actor, action, reason)
         await self.events.emit(event, str(community.id), community.event_data())
         return community
@@ -232,9 +239,13 @@ class CommunityService:
         community = await self._admin(actor, community_id)
         if community.status != CommunityStatus.ACTIVE or community.featured:
             raise StateConflictError("Only an active community that is not featured yet can be featured.")
-        community.featured, community.featured_at = True, utc_now()
-        community.updated_at = community.featured_at
-        await community.save()
+        now = utc_now()
+        stored = await Community.get_motor_collection().find_one_and_update(
+            {"_id": community.id, "status": CommunityStatus.ACTIVE.value, "featured": False, "deleted_at": None},
+            {"$set": {"featured": True, "featured_at": now, "updated_at": now}}, return_document=ReturnDocument.AFTER)
+        if stored is None:  # featured (or moved) by a request at the same moment
+            raise StateConflictError("Only an active community that is not featured yet can be featured.")
+        community = Community.model_validate(stored)
         await self._log(community, actor, ModerationAction.FEATURED)
         await self.events.emit(EventType.COMMUNITY_FEATURED, str(community.id), community.event_data())
         return community

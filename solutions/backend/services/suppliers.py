@@ -9,7 +9,7 @@ from typing import Any
 
 import bcrypt
 import jwt
-from beanie import PydanticObjectId
+from beanie import PydanticObjectId, UpdateResponse
 from pydantic import BaseModel
 from pymongo.errors import DuplicateKeyError
 
@@ -57,16 +57,24 @@ def _normalize_email(email: str) -> str:
     return email.strip().lower()
 
 
-def _merged(model: BaseModel, changes: dict[str, Any]) -> BaseModel:
-    """A copy of ``model`` with ``changes`` applied; nested dicts change nested models field by field."""
-    data = model.model_dump()
+def _paths(model: BaseModel, changes: dict[str, Any], prefix: str = "") -> dict[str, Any]:
+    """``changes`` as dotted paths for one ``$set``: a dict for a part that exists (a model now)
+    changes it field by field; any other value (an address given whole) replaces what is there."""
+    paths = {}
     for key, value in changes.items():
         current = getattr(model, key, None)
         if isinstance(value, dict) and isinstance(current, BaseModel):
-            data[key] = _merged(current, value).model_dump()
+            paths.update(_paths(current, value, f"{prefix}{key}."))
         else:
-            data[key] = value
-    return type(model).model_validate(data)
+            paths[f"{prefix}{key}"] = value
+    return paths
+
+
+async def _claimed(model, record, now) -> bool:
+    """Mark a one-time token used in one conditional update: of requests that read it unused at
+    the same moment, only one matches ``used_at: None`` (True for it, False for the others)."""
+    result = await model.find_one({"_id": record.id, "used_at": None}).update({"$set": {"used_at": now}})
+    return result.modified_count == 1
 
 
 class SupplierService:
@@ -167,13 +175,12 @@ class SupplierService:
         if supplier is None or supplier.is_deleted():
             raise TokenError("This verification link is invalid or has expired.")
         now = utc_now()
-        record.used_at = now
-        await record.save()
-        if supplier.status == SupplierStatus.PENDING:
-            supplier.status = SupplierStatus.ACTIVE
-        supplier.email_verified_at = now
-        supplier.updated_at = now
-        await supplier.save()
+        if not await _claimed(SupplierEmailToken, record, now):
+            raise TokenError("This verification link is invalid or has expired.")
+        changes = {"email_verified_at": now, "updated_at": now}
+        if supplier.status == SupplierStatus.PENDING:  # any other status stays (a suspension too)
+            changes["status"] = SupplierStatus.ACTIVE
+        await supplier.update({"$set": changes})
         await self.events.emit(EventType.SUPPLIER_UPDATED, str(supplier.id), supplier.event_data())
         return supplier
 
@@ -205,29 +212,26 @@ class SupplierService:
             raise AccountLockedError(
                 f"Too many failed logins: this account is locked for up to {LOCKOUT_MINUTES} minutes.")
         if not self.verify_password(password, supplier.password_hash):
-            attempts = supplier.security.failed_login_attempts + 1
-            supplier.security.failed_login_attempts = attempts
-            if attempts >= MAX_FAILED_LOGINS:
-                supplier.security.failed_login_attempts = 0
-                supplier.security.locked_until = now + timedelta(minutes=LOCKOUT_MINUTES)
-            await supplier.save()
+            # $inc, not read-add-save: failures sent at the same moment each count
+            await supplier.update({"$inc": {"security.failed_login_attempts": 1}})
+            if supplier.security.failed_login_attempts >= MAX_FAILED_LOGINS:
+                await supplier.update({"$set": {"security.failed_login_attempts": 0,
+                                                "security.locked_until": now + timedelta(minutes=LOCKOUT_MINUTES)}})
             raise AuthenticationError(INVALID_CREDENTIALS)
         if supplier.status == SupplierStatus.PENDING:
             raise AccountStatusError("Verify your email address before logging in.", code="email_not_verified")
         if supplier.status != SupplierStatus.ACTIVE:
             raise AccountStatusError(f"This account is {supplier.status.value}.")
-        supplier.security.failed_login_attempts = 0
-        supplier.security.locked_until = None
-        supplier.security.last_login_at = now
-        await supplier.save()
+        await supplier.update({"$set": {"security.failed_login_attempts": 0, "security.locked_until": None,
+                                        "security.last_login_at": now}})
         return await self._token_pair(supplier)
 
     async def refresh(self, refresh_token: str) -> tuple[str, str]:
         record = await SupplierRefreshToken.find_one({"token_hash": hash_token(refresh_token)})
         if record is None or record.is_used() or record.is_expired():
             raise AuthenticationError(INVALID_REFRESH)
-        record.used_at = utc_now()
-        await record.save()
+        if not await _claimed(SupplierRefreshToken, record, utc_now()):
+            raise AuthenticationError(INVALID_REFRESH)
         supplier = await Supplier.get(record.supplier_id)
         if supplier is None or supplier.is_deleted() or not supplier.can_act():
             raise AuthenticationError(INVALID_REFRESH)
@@ -243,25 +247,41 @@ class SupplierService:
             raise NotFoundError("Your supplier account no longer exists.")
         return supplier
 
-    async def _changed(self, supplier: Supplier) -> Supplier:
-        supplier.updated_at = utc_now()
-        supplier.version += 1
-        await supplier.save()
-        await self.events.emit(EventType.SUPPLIER_UPDATED, str(supplier.id), supplier.event_data())
-        return supplier
+    async def _changed(self, supplier: Supplier, changes: dict[str, Any],
+                       when: dict[str, Any] | None = None) -> Supplier | None:
+        """One update: ``$set`` the changes and ``updated_at``, ``$inc`` the version, and only
+        while the document still matches ``when`` (a state move); None when it no longer does."""
+        update = {"$set": {**changes, "updated_at": utc_now()}, "$inc": {"version": 1}}
+        changed = await Supplier.find_one({"_id": supplier.id, **(when or {})}).update(
+            update, response_type=UpdateResponse.NEW_DOCUMENT)
+        if changed is not None:
+            await self.events.emit(EventType.SUPPLIER_UPDATED, str(changed.id), changed.event_data())
+        return changed
+
+    async def _move(self, supplier: Supplier, allowed: tuple[VerificationStatus, ...], doing: str,
+                    changes: dict[str, Any]) -> Supplier:
+        """A move of the verification status: checked on what was read (for the message), and
+        kept in the update's filter, so of moves sent at the same moment only one happens."""
+        if supplier.verification.status not in allowed:
+            raise StateConflictError(f"{doing} is not possible while verification is "
+                                     f"{supplier.verification.status.value}.")
+        changed = await self._changed(supplier, changes, {"verification.status": {"$in": [s.value for s in allowed]}})
+        if changed is None:
+            raise StateConflictError(f"{doing} is not possible: the verification changed meanwhile.")
+        return changed
 
     async def submit_documents(self, actor: Actor, documents: list[dict[str, Any]]) -> Supplier:
         supplier = await self._own(actor)
-        if supplier.verification.status not in (VerificationStatus.PENDING, VerificationStatus.REJECTED):
-            raise StateConflictError(f"Documents cannot be submitted while verification is "
-                                     f"{supplier.verification.status.value}.")
         now = utc_now()
-        verification = supplier.verification
-        verification.documents = [VerificationDocument(kind=d["kind"], url=d["url"]) for d in documents]
-        verification.status = VerificationStatus.UNDER_REVIEW
-        verification.submitted_at = now
-        verification.reviewed_at = verification.reviewed_by = verification.rejection_reason = None
-        return await self._changed(supplier)
+        changes = {
+            "verification.documents": [VerificationDocument(kind=d["kind"], url=d["url"], submitted_at=now)
+                                       for d in documents],
+            "verification.status": VerificationStatus.UNDER_REVIEW,
+            "verification.submitted_at": now,
+            "verification.reviewed_at": None, "verification.reviewed_by": None, "verification.rejection_reason": None,
+        }
+        return await self._move(supplier, (VerificationStatus.PENDING, VerificationStatus.REJECTED),
+                                "Submitting documents", changes)
 
     async def review_documents(self, actor: Actor, supplier_id: str, decision: VerificationStatus | str,
                                reason: str | None = None) -> Supplier:
@@ -272,15 +292,13 @@ class SupplierService:
             raise AuthorizationError("Only an admin may review a supplier's documents.")
         if decision not in (VerificationStatus.VERIFIED, VerificationStatus.REJECTED):
             raise ValidationError("The decision must be 'verified' or 'rejected'.")
-        if supplier.verification.status != VerificationStatus.UNDER_REVIEW:
-            raise StateConflictError(f"Only documents under review can be decided; verification is "
-                                     f"{supplier.verification.status.value}.")
-        verification = supplier.verification
-        verification.status = VerificationStatus(decision)
-        verification.reviewed_at = utc_now()
-        verification.reviewed_by = actor.id
-        verification.rejection_reason = reason if decision == VerificationStatus.REJECTED else None
-        return await self._changed(supplier)
+        changes = {
+            "verification.status": VerificationStatus(decision),
+            "verification.reviewed_at": utc_now(),
+            "verification.reviewed_by": actor.id,
+            "verification.rejection_reason": reason if decision == VerificationStatus.REJECTED else None,
+        }
+        return await self._move(supplier, (VerificationStatus.UNDER_REVIEW,), "A review", changes)
 
     # -- profiles ----------------------------------------------------------------------
 
@@ -289,17 +307,17 @@ class SupplierService:
 
     async def update_profile(self, actor: Actor, changes: dict[str, Any]) -> Supplier:
         supplier = await self._own(actor)
-        for section in ("contact_info", "company_info", "business_info"):
-            if changes.get(section):
-                setattr(supplier, section, _merged(getattr(supplier, section), changes[section]))
-        return await self._changed(supplier)
+        # $set of the given paths and $inc of the version: updates sent at the same moment each
+        # count and keep each other's changes (a save() would write back the whole document)
+        changed = await self._changed(supplier, _paths(supplier, changes))
+        if changed is None:
+            raise NotFoundError("Your supplier account no longer exists.")
+        return changed
 
     async def delete_account(self, actor: Actor) -> None:
         supplier = await self._own(actor)
         now = utc_now()
-        supplier.deleted_at = now
-        supplier.updated_at = now
-        await supplier.save()
+        await supplier.update({"$set": {"deleted_at": now, "updated_at": now}})
         await self.events.emit(EventType.SUPPLIER_DELETED, str(supplier.id), {"id": str(supplier.id)})
 
     async def get_public(self, supplier_id: str) -> Supplier:

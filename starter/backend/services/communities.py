@@ -62,7 +62,8 @@ class CommunityService:
         """Exercise 03.2. Active, public, not deleted communities, optionally only those whose
         category is one of ``categories`` or that carry one of ``tags`` (``$in``), or whose
         ``featured`` is the given value. ``sort``: ``newest`` (created_at, newest first),
-        ``name`` (A to Z) or ``members`` (most members first), ties broken by ``_id``. Return
+        ``name`` (A to Z) or ``members`` (most members first), ties broken by ``_id`` in the
+        same direction, also across pages (the cursor holds both the value and the id). Return
         one page of at most ``limit`` (capped at ``MAX_PAGE_SIZE``) and the cursor of the next
         page, or None on the last one. A cursor that cannot be read, or that was made for
         another sort, raises ``ValidationError``; so does an unknown ``sort``."""
@@ -83,13 +84,15 @@ class CommunityService:
         """Exercise 03.4. Only the owner or an admin (``AuthorizationError``; moderators
         cannot). Only an active community can be archived (``StateConflictError``). Archiving
         also ends featuring. Record a moderation-log entry (``archived``) and emit
-        ``community.archived`` with ``community.event_data()``."""
+        ``community.archived`` with ``community.event_data()``. The move happens once: of
+        requests sent at the same moment one succeeds, the others raise ``StateConflictError``
+        (one conditional update whose filter holds the starting status)."""
         raise NotImplementedError("CommunityService.archive")
 
     async def unarchive(self, actor: Actor, community_id: str) -> Community:
         """Exercise 03.4. The reverse of ``archive``: the same callers
         (``AuthorizationError``), only from archived (``StateConflictError``) back to active;
-        log ``unarchived`` and emit ``community.unarchived``."""
+        log ``unarchived`` and emit ``community.unarchived``. Happens once, as ``archive``."""
         raise NotImplementedError("CommunityService.unarchive")
 
     async def delete_community(self, actor: Actor, community_id: str) -> None:
@@ -101,23 +104,24 @@ class CommunityService:
     async def suspend(self, actor: Actor, community_id: str, reason: str) -> Community:
         """Exercise 03.7. Only admins (``AuthorizationError``). Only an active community can
         be suspended (``StateConflictError``); suspending ends featuring. Log ``suspended``
-        with the reason and emit ``community.suspended``."""
+        with the reason and emit ``community.suspended``. Happens once, as ``archive``."""
         raise NotImplementedError("CommunityService.suspend")
 
     async def reinstate(self, actor: Actor, community_id: str) -> Community:
         """Exercise 03.7. Only admins (``AuthorizationError``). Only a suspended community
         (``StateConflictError``) becomes active again. Log ``reinstated`` and emit
-        ``community.reinstated``."""
+        ``community.reinstated``. Happens once, as ``archive``."""
         raise NotImplementedError("CommunityService.reinstate")
 
     async def feature(self, actor: Actor, community_id: str) -> Community:
         """Exercise 03.7. Only admins (``AuthorizationError``). Only an active community that
         is not featured yet (``StateConflictError``). Set ``featured`` and ``featured_at``,
-        log ``featured`` and emit ``community.featured``."""
+        log ``featured`` and emit ``community.featured``. Happens once, as ``archive``."""
         raise NotImplementedError("CommunityService.feature")
 
     async def moderation_log(self, actor: Actor, community_id: str) -> list[ModerationLogEntry]:
-        """Exercise 03.7. The community's log entries, newest first (at most
+        """Exercise 03.7. The community's log entries, newest first (``_id`` descending for
+        entries made in the same instant; at most
         ``MAX_PAGE_SIZE``), for its owner, moderators and admins; anyone else raises
         ``AuthorizationError`` (``NotFoundError`` first, as in ``get_community``)."""
         raise NotImplementedError("CommunityService.moderation_log")

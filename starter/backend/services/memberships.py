@@ -38,7 +38,7 @@ class MembershipService:
     async def list_members(self, actor: Actor | None, community_id: str, limit: int = 20,
                            cursor: str | None = None) -> tuple[list[tuple[str, str]], str | None]:
         """Exercise 03.6. One page of ``(user_id, role)`` pairs (role: owner, moderator or
-        member) ordered by user id, at most ``limit`` (capped at ``MAX_PAGE_SIZE``), and the
+        member) ordered by user id (ascending; ids are unique, so there are no ties), at most ``limit`` (capped at ``MAX_PAGE_SIZE``), and the
         cursor of the next page (None on the last). ``NotFoundError`` as in reading: a private
         community's members are invisible to non-members. An unreadable cursor raises
         ``ValidationError``."""
@@ -53,7 +53,8 @@ class MembershipService:
         raise NotImplementedError("MembershipService.request_to_join")
 
     async def list_join_requests(self, actor: Actor, community_id: str) -> list[JoinRequest]:
-        """Exercise 03.6. The pending requests, oldest first, for the owner, moderators and
+        """Exercise 03.6. The pending requests, oldest first (``_id`` ascending for requests
+        made in the same instant), for the owner, moderators and
         admins; anyone else raises ``AuthorizationError`` (``NotFoundError`` first)."""
         raise NotImplementedError("MembershipService.list_join_requests")
 
@@ -63,7 +64,9 @@ class MembershipService:
         community or none). A request that is not pending, or a community that cannot take
         the member (not active, closed, full), raises ``StateConflictError`` and leaves the
         request pending. The requester becomes a member as in ``join`` (atomic, counted) and
-        ``community.member_joined`` is emitted. Record ``decided_by`` and ``decided_at``."""
+        ``community.member_joined`` is emitted. Record ``decided_by`` and ``decided_at``. A
+        request is decided once: of decisions sent at the same moment one wins, the others
+        raise ``StateConflictError``."""
         raise NotImplementedError("MembershipService.approve_request")
 
     async def reject_request(self, actor: Actor, community_id: str, request_id: str) -> JoinRequest:

@@ -83,10 +83,11 @@ class SupplierService:
         raise NotImplementedError("SupplierService.register")
 
     async def verify_email(self, token: str) -> Supplier:
-        """Exercise 02.3. Redeem a verification token: the supplier becomes ``active`` and
-        ``email_verified_at`` is set; ``updated_at`` moves; emit ``supplier.updated``.
-        Raise ``TokenError`` when the token is unknown, expired or already used, or its
-        supplier is gone or deleted. A token works once."""
+        """Exercise 02.3. Redeem a verification token: a ``pending`` supplier becomes
+        ``active`` (any other status stays as it is) and ``email_verified_at`` is set;
+        ``updated_at`` moves; emit ``supplier.updated``. Raise ``TokenError`` when the token
+        is unknown, expired or already used, or its supplier is gone or deleted. A token
+        works once, also when it is sent several times at the same moment."""
         raise NotImplementedError("SupplierService.verify_email")
 
     # -- login and tokens --------------------------------------------------------------
