@@ -10,6 +10,10 @@ SPEC keys, all optional:
              holds only the system folders and these paths (root only; see ``jail``)
     uid      run as this user and group id, with no supplementary groups (root only)
     cwd      working folder
+    pid_ns   true: the program is the first process of a PID namespace of its own (it sees
+             only its own processes in /proc, and when it ends every process it started
+             ends with it); this launcher stays outside, passes signals on and exits as it
+             did (root only, with a jail, which mounts the namespace's own /proc)
     cgroup   files to write this process's id to (``cgroup.procs`` of a control group): the
              program and everything it starts share that group's memory and process caps
              (see grader/isolation.py), and the grader can kill them all at the end
@@ -34,7 +38,7 @@ import resource
 import signal
 import sys
 
-CLONE_NEWNS = 0x00020000
+CLONE_NEWNS, CLONE_NEWPID = 0x00020000, 0x20000000
 MS_RDONLY, MS_NOSUID, MS_NODEV, MS_REMOUNT, MS_BIND, MS_REC, MS_PRIVATE = 1, 2, 4, 32, 4096, 16384, 1 << 18
 PR_SET_NO_NEW_PRIVS = 38
 LIMITS = {
@@ -143,7 +147,7 @@ def reveal(paths: list[str]) -> None:
 SYSTEM = ("/usr", "/bin", "/sbin", "/lib", "/lib32", "/lib64", "/libx32", "/etc")
 
 
-def jail(keep_ro: list[str], keep_rw: list[str], base: str) -> None:
+def jail(keep_ro: list[str], keep_rw: list[str], base: str, own_pids: bool = False) -> None:
     """Build a root holding only the system folders, ``keep_ro`` (read-only) and ``keep_rw``
     at their own paths, with a fresh /tmp, /dev and /proc, and chroot into it (in the
     private namespace). Nothing else exists there: not the kit, not other checkouts of it,
@@ -174,10 +178,13 @@ def jail(keep_ro: list[str], keep_rw: list[str], base: str) -> None:
                f"keep {path}")
         if not writable:
             libc.mount(None, target.encode(), None, MS_REMOUNT | MS_BIND | MS_RDONLY | MS_NOSUID, None)
-    for name in ("dev", "proc"):
-        os.makedirs(f"{base}/{name}", exist_ok=True)
-        _check(libc.mount(f"/{name}".encode(), f"{base}/{name}".encode(), None, MS_BIND | MS_REC, None),
-               f"keep /{name}")
+    os.makedirs(f"{base}/dev", exist_ok=True)
+    _check(libc.mount(b"/dev", f"{base}/dev".encode(), None, MS_BIND | MS_REC, None), "keep /dev")
+    os.makedirs(f"{base}/proc", exist_ok=True)
+    if own_pids:  # this PID namespace's own /proc: the grader's processes are not in it
+        _check(libc.mount(b"proc", f"{base}/proc".encode(), b"proc", MS_NOSUID | MS_NODEV, None), "mount /proc")
+    else:
+        _check(libc.mount(b"/proc", f"{base}/proc".encode(), None, MS_BIND | MS_REC, None), "keep /proc")
     os.chroot(base)
     os.chdir("/")
 
@@ -209,6 +216,35 @@ def kill_all(uid: int) -> None:
             return
 
 
+RELAYED = (signal.SIGTERM, signal.SIGINT, signal.SIGHUP, signal.SIGUSR1, signal.SIGUSR2, signal.SIGQUIT)
+
+
+def _relay(child: int) -> int:
+    """The launcher's part once the program runs in its own PID namespace: pass signals on,
+    wait, and end the way the program ended (an exit code, or the same signal)."""
+    for sig in RELAYED:
+        signal.signal(sig, lambda number, _frame: _forward(child, number))
+    while True:
+        try:
+            _, status = os.waitpid(child, 0)
+            break
+        except InterruptedError:
+            continue
+    if os.WIFSIGNALED(status):
+        number = os.WTERMSIG(status)
+        resource.setrlimit(resource.RLIMIT_CORE, (0, 0))
+        signal.signal(number, signal.SIG_DFL)
+        os.kill(os.getpid(), number)
+    return os.WEXITSTATUS(status) if os.WIFEXITED(status) else 1
+
+
+def _forward(child: int, number: int) -> None:
+    try:
+        os.kill(child, number)
+    except ProcessLookupError:
+        pass
+
+
 def main(argv: list[str]) -> int:
     if len(argv) < 2 or "--" not in argv:
         print("usage: python -m grader.sandbox SPEC -- ARGV...", file=sys.stderr)
@@ -229,8 +265,14 @@ def main(argv: list[str]) -> int:
         if spec.get("reveal") or spec.get("jail"):
             private_namespace()
             reveal(spec.get("reveal", []))
+            own_pids = bool(spec.get("pid_ns") and spec.get("jail"))
+            if own_pids:
+                _check(_libc().unshare(CLONE_NEWPID), "unshare(CLONE_NEWPID)")
+                child = os.fork()  # the first process of the new namespace
+                if child:
+                    return _relay(child)
             if spec.get("jail"):
-                jail(**spec["jail"])
+                jail(**spec["jail"], own_pids=own_pids)
         apply_limits(spec.get("limits", {}))
         if spec.get("cwd"):
             os.chdir(spec["cwd"])

@@ -165,13 +165,18 @@ def test_every_process_in_the_group_is_killed_whatever_session_it_moved_to(tmp_p
     group = isolation.ControlGroup()
     box = app_process.Sandbox.for_app(tmp_path, {})
     tmp_path.chmod(0o755)
-    code = "import os, subprocess\nif os.fork() == 0:\n    os.setsid()\n    subprocess.Popen(['sleep', '4244'])\n"
+    code = ("import os, subprocess, time\nif os.fork() == 0:\n    os.setsid()\n    subprocess.Popen(['sleep', '4244'])\n"
+            "time.sleep(60)\n")
     try:
         os.environ[app_process.CGROUP_ENV] = os.pathsep.join(group.procs)
-        subprocess.run(box.command("-c", code), env=box.process_env(), cwd=tmp_path, timeout=30)
-        assert group.members(), "the learner's processes did not join the group"
+        program = subprocess.Popen(box.command("-c", code), env=box.process_env(), cwd=tmp_path)
+        deadline = time.monotonic() + 30
+        while len(group.members()) < 3 and time.monotonic() < deadline:  # launcher, program, sleep...
+            time.sleep(0.05)
+        assert len(group.members()) >= 3, "the learner's processes did not join the group"
         group.kill()
         assert not group.members()
+        assert program.wait(timeout=10) != 0
     finally:
         os.environ.pop(app_process.CGROUP_ENV, None)
         box.remove()

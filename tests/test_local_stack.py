@@ -182,6 +182,7 @@ def test_the_app_sees_only_the_system_its_python_and_its_tree(tmp_path):
             "except OSError as exc:\n"
             "    print('tree read-only', type(exc).__name__)\n"
             "print('env', sorted(os.environ))\n"
+            "print('pids', os.getpid(), sorted(int(p) for p in os.listdir('/proc') if p.isdigit()))\n"
         )
         done = run_sandboxed(app_root, code)
     finally:
@@ -194,6 +195,8 @@ def test_the_app_sees_only_the_system_its_python_and_its_tree(tmp_path):
     assert "another-checkout" not in tmp_line
     env_line = next(line for line in out.splitlines() if line.startswith("env"))
     assert "SOME_SETTING" in env_line and "GRADER" not in env_line and "SSH" not in env_line
+    # a PID namespace of its own: it is process 1 and sees no process of the grader or the machine
+    assert "pids 1 [1]" in out, out
 
 
 def test_a_memory_bomb_meets_the_limit(tmp_path):
@@ -209,7 +212,10 @@ def test_processes_left_behind_are_killed(tmp_path):
     code = ("import os, subprocess\n"
             "if os.fork() == 0:\n    os.setsid()\n    subprocess.Popen(['sleep', '4243'])\n    os._exit(0)\n")
     subprocess.run(box.command("-c", code), env=box.process_env(), timeout=30, cwd=tmp_path)
-    assert _running("sleep 4243")
+    if box.spec().get("pid_ns"):  # its own PID namespace: what it left ends with it
+        assert not _running("sleep 4243")
+    else:  # the clean-up kills it
+        assert _running("sleep 4243")
     box.remove()
     assert not _running("sleep 4243")
 

@@ -139,6 +139,7 @@ class Sandbox:
             if self.jail_base is not None:
                 spec["jail"] = {"keep_ro": [sys.base_prefix, sys.prefix, str(self.app_root)],
                                 "keep_rw": [str(self.workdir)], "base": str(self.jail_base)}
+                spec["pid_ns"] = True  # it sees only its own processes, and none outlives it
         return spec
 
     def command(self, *argv: str) -> list[str]:
