@@ -103,8 +103,8 @@ def grade(
     if result.stack_problem:
         first = result.stack_problem
         result = _grade_once(task, impl, course, options, progress, kit_root)
-        result.notice(f"The {options.stack} stack was not ready on the first try ({first}); "
-                      + ("it was on the second." if not result.stack_problem else "nor on the second."))
+        result.notice(f"The {options.stack} stack was not ready on the first try ({first}); it was on the second."
+                      if not result.stack_problem else f"The {options.stack} stack was tried twice.")
     return result
 
 

@@ -109,7 +109,8 @@ class App:
         return code
 
 
-def _grade(app_port: int | None, learner: Path, mongodb: str, tmp: Path, task: str = "01") -> tuple[dict, str]:
+def _grade(app_port: int | None, learner: Path, mongodb: str, tmp: Path, task: str = "01",
+           exit_code: int = 0) -> tuple[dict, str]:
     """The compose grader service, run here: its command and environment from the file."""
     results = tmp / "results"
     results.mkdir(exist_ok=True)
@@ -117,7 +118,7 @@ def _grade(app_port: int | None, learner: Path, mongodb: str, tmp: Path, task: s
     hosts = {"mongodb:27017": mongodb, "http://app:8000": f"http://127.0.0.1:{app_port or free_port()}"}
     argv = _argv(service["command"], {"/learner": str(learner), "/results": str(results)})
     done = subprocess.run(argv, cwd=KIT_ROOT, env=_env(service, hosts), capture_output=True, text=True, timeout=300)
-    assert done.returncode == 0, done.stdout[-2000:] + done.stderr[-2000:]
+    assert done.returncode == exit_code, done.stdout[-2000:] + done.stderr[-2000:]
     return json.loads((results / "results.json").read_text()), done.stdout
 
 
@@ -171,7 +172,7 @@ def test_a_learner_module_that_does_not_import_costs_only_its_exercises(mongodb,
 
 def test_an_app_that_is_down_is_a_stack_problem_not_a_fail(mongodb, tmp_path):
     learner = _learner(tmp_path, "nobody-home", solved=True)
-    results, out = _grade(None, learner, mongodb, tmp_path)
+    results, out = _grade(None, learner, mongodb, tmp_path, exit_code=3)  # 3: nothing was graded
     assert not results["graded"] and results["total"] == 0
     assert any("did not answer GET /health" in n for n in results["notices"]), results["notices"]
     assert all(e["status"] == "error" for e in results["exercises"])
