@@ -219,6 +219,12 @@ def kill_all(uid: int) -> None:
 RELAYED = (signal.SIGTERM, signal.SIGINT, signal.SIGHUP, signal.SIGUSR1, signal.SIGUSR2, signal.SIGQUIT)
 
 
+def _join_groups(spec: dict) -> None:
+    for procs in spec.get("cgroup", []):  # before the jail hides /sys, while still root
+        with open(procs, "w") as handle:
+            handle.write(str(os.getpid()))
+
+
 def _relay(child: int) -> int:
     """The launcher's part once the program runs in its own PID namespace: pass signals on,
     wait, and end the way the program ended (an exit code, or the same signal)."""
@@ -259,9 +265,6 @@ def main(argv: list[str]) -> int:
         if spec.get("probe"):
             private_namespace()
             return 0
-        for procs in spec.get("cgroup", []):  # before the jail hides /sys, while still root
-            with open(procs, "w") as handle:
-                handle.write(str(os.getpid()))
         if spec.get("reveal") or spec.get("jail"):
             private_namespace()
             reveal(spec.get("reveal", []))
@@ -271,8 +274,11 @@ def main(argv: list[str]) -> int:
                 child = os.fork()  # the first process of the new namespace
                 if child:
                     return _relay(child)
+            _join_groups(spec)  # the program only, not this launcher: the cap's killer never picks it
             if spec.get("jail"):
                 jail(**spec["jail"], own_pids=own_pids)
+        else:
+            _join_groups(spec)
         apply_limits(spec.get("limits", {}))
         if spec.get("cwd"):
             os.chdir(spec["cwd"])
