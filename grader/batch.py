@@ -27,9 +27,9 @@ from pathlib import Path
 from typing import Callable
 
 from grader.manifest import Task
+from grader.protocol import EXIT_NOT_GRADED
 
 GRADED, NOT_GRADED, ERROR = "graded", "not graded", "error"
-EXIT_NOT_GRADED = 3  # a grading that judged nothing (grader/cli.py)
 STACK = "local"  # the trusted mode: the learner's app in its own sandboxed process
 GRACE_SECONDS = 60  # beyond the grading's own time limit, before a grading process is stopped
 REASON_CHARS = 300

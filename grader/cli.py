@@ -29,6 +29,7 @@ from rich.text import Text
 
 from grader import install, isolation, manifest, render, runner, stacks, state, tree
 from grader.manifest import ManifestError
+from grader.protocol import EXIT_NOT_GRADED
 from grader.tree import TreeError
 
 app = typer.Typer(add_completion=False, no_args_is_help=True, help="Grade course tasks and check the kit.")
@@ -37,7 +38,6 @@ err = Console(stderr=True)
 COMMANDS = {"task", "doctor", "selftest", "list", "progress", "mutants", "new-task", "serve", "batch", "release",
             "hint", "watch"}
 STACKS = ("embedded", "local", "services")
-EXIT_NOT_GRADED = 3  # the grading completed but judged nothing (a stack not ready, no tests)
 
 
 def _fail(message: str) -> None:

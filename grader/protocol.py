@@ -26,3 +26,7 @@ OUTCOMES = (PASSED, FAILED, ERROR, TIMEOUT, NEEDS_SERVICES, NOT_RUN)
 # Exercise statuses, as the scorecard and the JSON results show them.
 PASS, PARTIAL, FAIL, STATUS_ERROR, STATUS_NEEDS_SERVICES = "pass", "partial", "fail", "error", "needs --stack local"
 STATUSES = (PASS, PARTIAL, FAIL, STATUS_ERROR, STATUS_NEEDS_SERVICES)
+
+# Exit status of ``grade <task>`` when the grading completed but judged nothing (a stack that
+# was not ready, no tests): never a score. ``grade batch`` reads it from its grading processes.
+EXIT_NOT_GRADED = 3

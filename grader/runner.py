@@ -122,10 +122,12 @@ def _grade_once(task: Task, impl: tree.Impl, course: Course, options: RunOptions
         options = dataclasses.replace(options, jobs=1)
     if not remote:
         result.trust = "self-check: your code ran inside the test process (use --stack local for a grading that cannot be fooled)"
-    else:
-        result.trust = app_process.external_trust(app_process.external_url()) if external else app_process.trust_label()
-    if remote and not external and isolation.describe():
-        result.trust = app_process.trust_label("the grading " + isolation.describe())
+    elif external:
+        result.trust = app_process.external_trust(app_process.external_url())
+    else:  # what else applied: the grading's namespaces, and the control group of a code task's app
+        more = [isolation.describe() and "the grading " + isolation.describe(),
+                isolation.group_caps() if task.kind == "code" else ""]
+        result.trust = app_process.trust_label("; ".join(filter(None, more)))
     test_dirs = task.test_dirs(kit_root, include_hidden=options.include_hidden)
     if release.is_release(kit_root) and task.files:
         result.hidden_tests_run = False
@@ -141,9 +143,6 @@ def _grade_once(task: Task, impl: tree.Impl, course: Course, options: RunOptions
     # Another user id reads the tree (not writes it): the app's on remote stacks, the test
     # process's on embedded when we are root.
     mode = 0o755 if (remote and task.kind == "code") or (not remote and os.geteuid() == 0) else 0o700
-    if remote and not external and task.kind == "code" and isolation.group_caps():
-        more = [isolation.describe() and "the grading " + isolation.describe(), isolation.group_caps()]
-        result.trust = app_process.trust_label("; ".join(filter(None, more)))
     try:
         built.root.chmod(mode)
         needs = (*task.backends, *(("app",) if external else ())) if remote else ()
@@ -177,7 +176,7 @@ def _grade_once(task: Task, impl: tree.Impl, course: Course, options: RunOptions
 
 def _stack_not_ready(result: TaskResult, options: RunOptions, problems: list[str]) -> TaskResult:
     result.stack_problem = " / ".join(problems)
-    return result.not_graded(f"not graded: the {options.stack} stack is not ready (see above)", " / ".join(problems))
+    return result.not_graded(f"not graded: the {options.stack} stack is not ready (see above)", result.stack_problem)
 
 
 def _copy_tests(root: Path, test_dirs: list[Path], kit_root: Path) -> Path:

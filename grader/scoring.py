@@ -41,7 +41,7 @@ The rules for the tests of a task
        a count kept right, a decision made once) is listed under its exercise's ``races`` in
        ``course.toml`` and has a test marked ``@pytest.mark.race("<the rule>")`` that sends
        the requests at once (``testkit.race``: one round on embedded, whose database calls
-       interleave the same way every time; ``RACE_ROUNDS_REMOTE`` on a real server, where
+       interleave the same way every time; ``race.REMOTE_ROUNDS`` on a real server, where
        requests overlap only some of the time). Every listing that states an order is listed
        under ``listings`` and has a test marked ``@pytest.mark.ties("<the endpoint>")`` whose
        items tie on the sort key, inserted out of ``_id`` order and paged with small limits,
@@ -60,7 +60,6 @@ MUST_SHARE = 0.05
 DEGENERATE_SHARE = 0.20
 MUTANT_GOAL = 0.95
 PUBLIC_MUTANT_GOAL = 0.75
-RACE_ROUNDS_REMOTE = 3
 
 # Rule 7: the breakers every race and every ordered listing needs, by how the listing pages.
 SHAPES = {
