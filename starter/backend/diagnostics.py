@@ -29,6 +29,8 @@ from fastapi import FastAPI, Request
 from fastapi.responses import JSONResponse
 
 TEXT_LIMIT = 500
+SERVICE_DIR = os.path.join("backend", "services") + os.sep
+APP_ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 
 
 def _own_stream():
@@ -69,8 +71,6 @@ def health_proof(challenge: str) -> str:
     if not _HEALTH_KEY or not challenge:
         return ""
     return hmac.new(_HEALTH_KEY, challenge.encode(), hashlib.sha256).hexdigest()
-SERVICE_DIR = os.path.join("backend", "services") + os.sep
-APP_ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 
 
 class ModuleUnavailable(ImportError):
