@@ -301,11 +301,12 @@ def _learner_folder(name: str, spec: dict, tmp_path: Path) -> Path:
                     ignore=shutil.ignore_patterns("__pycache__", "__init__.py"))
     shutil.copytree(CORPUS / name, target, ignore=shutil.ignore_patterns("expected.toml", "README.md"),
                     dirs_exist_ok=True)
-    # A correct solution with a hazard: the folder's file holds only what is added to the
-    # reference solution's, so the tree follows the solution as it changes.
-    for rel in spec.get("solution_plus", []):
-        added = (CORPUS / name / rel).read_text(encoding="utf-8")
-        (target / rel).write_text((KIT_ROOT / "solutions" / rel).read_text(encoding="utf-8") + "\n\n" + added)
+    # A correct solution (or the stubs) with a hazard: the folder's file holds only what is
+    # added to the kit's file, so the tree follows the kit as it changes.
+    for key, kit_folder in (("solution_plus", "solutions"), ("starter_plus", "starter")):
+        for rel in spec.get(key, []):
+            added = (CORPUS / name / rel).read_text(encoding="utf-8")
+            (target / rel).write_text((KIT_ROOT / kit_folder / rel).read_text(encoding="utf-8") + "\n\n" + added)
     for rel in spec.get("solution", []):
         shutil.copyfile(KIT_ROOT / "solutions" / rel, target / rel)
     for rel, kit_rel in spec.get("links", {}).items():
