@@ -41,6 +41,7 @@ import sys
 CLONE_NEWNS, CLONE_NEWPID = 0x00020000, 0x20000000
 MS_RDONLY, MS_NOSUID, MS_NODEV, MS_REMOUNT, MS_BIND, MS_REC, MS_PRIVATE = 1, 2, 4, 32, 4096, 16384, 1 << 18
 PR_SET_NO_NEW_PRIVS = 38
+PR_SET_PDEATHSIG = 1
 LIMITS = {
     "AS": resource.RLIMIT_AS, "CPU": resource.RLIMIT_CPU, "NPROC": resource.RLIMIT_NPROC,
     "FSIZE": resource.RLIMIT_FSIZE, "NOFILE": resource.RLIMIT_NOFILE, "CORE": resource.RLIMIT_CORE,
@@ -239,7 +240,8 @@ def _relay(child: int) -> int:
     if os.WIFSIGNALED(status):
         number = os.WTERMSIG(status)
         resource.setrlimit(resource.RLIMIT_CORE, (0, 0))
-        signal.signal(number, signal.SIG_DFL)
+        if number != signal.SIGKILL:  # SIGKILL's action cannot be set (and is already the default)
+            signal.signal(number, signal.SIG_DFL)
         os.kill(os.getpid(), number)
     return os.WEXITSTATUS(status) if os.WIFEXITED(status) else 1
 
@@ -265,6 +267,7 @@ def main(argv: list[str]) -> int:
         if spec.get("probe"):
             private_namespace()
             return 0
+        own_pids = False
         if spec.get("reveal") or spec.get("jail"):
             private_namespace()
             reveal(spec.get("reveal", []))
@@ -284,6 +287,8 @@ def main(argv: list[str]) -> int:
             os.chdir(spec["cwd"])
         if uid is not None:
             become(int(uid))
+        if own_pids:  # set last: a change of user clears it. The launcher's end is the program's end.
+            _libc().prctl(PR_SET_PDEATHSIG, signal.SIGKILL, 0, 0, 0)
     except (SandboxError, OSError) as exc:
         print(f"sandbox: {exc}", file=sys.stderr)
         return EXIT_SETUP_FAILED

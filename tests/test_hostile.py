@@ -415,7 +415,9 @@ def check(name: str, stack: str, course, tmp_path: Path, monkeypatch, hidden_mar
     if key in expected:
         assert outcome.total == expected[key], (
             f"{name} ({stack}) scored {outcome.total}, expected {expected[key]}; notices: {outcome.notices[:3]}")
-    assert outcome.total >= expected.get("min_total", 0), f"{name} ({stack}) scored {outcome.total}"
+    assert outcome.total >= expected.get("min_total", 0), (
+        f"{name} ({stack}) scored {outcome.total}; lost: "
+        f"{[(test, message) for _, _, tests in outcome.exercises for test, result, message in tests if result != 'passed']}")
     assert outcome.total <= expected.get("max_total", 100), f"{name} ({stack}) scored {outcome.total}"
     assert not left, f"{name} ({stack}) left processes behind: {left}"
     assert not changed and git_after == git_before, (

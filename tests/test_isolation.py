@@ -57,19 +57,22 @@ class Listener:
 
 def _prying_tree(tmp_path: Path, port: int, marker: str) -> Path:
     """The solutions, whose auth module at import reaches for the machine's loopback, leaves a
-    file in /dev/shm and binds every port it can (a learner who wants to disturb others)."""
+    file in /dev/shm, binds 400 fixed ports and, when the machine's loopback was out of reach
+    (in a network namespace, so only there), has children take every ephemeral port there is
+    and hold them: a learner who wants to disturb the gradings beside theirs."""
     root = tmp_path / "prying"
     for rel in FILES:
         (root / rel).parent.mkdir(parents=True, exist_ok=True)
         (root / rel).write_text((KIT_ROOT / "solutions" / rel).read_text())
     prying = (
         "import socket as _s\n"
+        "_isolated = False\n"
         "try:\n"
         f"    _c = _s.create_connection(('127.0.0.1', {port}), timeout=1)\n"
         "    _c.sendall(b'reached from a grading')\n"
         "    _c.close()\n"
         "except OSError:\n"
-        "    pass\n"
+        "    _isolated = True\n"
         "try:\n"
         f"    open('/dev/shm/{marker}', 'wb').write(b'x' * 4096)\n"
         "except OSError:\n"
@@ -83,9 +86,40 @@ def _prying_tree(tmp_path: Path, port: int, marker: str) -> Path:
         "        _held.append(_b)\n"
         "    except OSError:\n"
         "        pass\n"
+        "import os as _os, time as _t\n"
+        "try:\n"
+        "    _lo, _hi = map(int, open('/proc/sys/net/ipv4/ip_local_port_range').read().split())\n"
+        "except (OSError, ValueError):\n"
+        "    _lo, _hi = 32768, 60999\n"
+        "_step = (_hi - _lo + 40) // 40  # 40 children of under 1024 descriptors each hold the whole range\n"
+        "for _k in range(40 if _isolated else 0):\n"
+        "    if _os.fork() == 0:\n"
+        "        for _port in range(_lo + _k * _step, min(_hi + 1, _lo + (_k + 1) * _step)):\n"
+        "            try:\n"
+        "                _b = _s.socket()\n"
+        "                _b.bind(('127.0.0.1', _port))\n"
+        "                _held.append(_b)\n"
+        "            except OSError:\n"
+        "                pass\n"
+        "        _t.sleep(3600)\n"
+        "        _os._exit(0)\n"
+        "_exhausted = False  # no free port left to bind: a server or an app could not start here\n"
+        "_until = _t.monotonic() + (2 if _isolated else 0)\n"
+        "while not _exhausted and _t.monotonic() < _until:\n"
+        "    try:\n"
+        "        _s.create_server(('127.0.0.1', 0)).close()\n"
+        "        _t.sleep(0.1)\n"
+        "    except OSError:\n"
+        "        _exhausted = True\n"
+    )
+    proof = (  # the prying grading shows that its attack worked: its logins fail, saying so
+        "\nif _exhausted:\n"
+        "    async def _out_of_ports(self, *args, **kwargs):\n"
+        "        raise RuntimeError('no port left to bind: the exhaustion worked')\n"
+        "    AuthService.login = _out_of_ports\n"
     )
     auth = root / FILES[0]
-    auth.write_text(prying + auth.read_text())
+    auth.write_text(prying + auth.read_text() + proof)
     return root
 
 
@@ -115,6 +149,7 @@ def test_gradings_side_by_side_cannot_reach_each_other_or_the_machine(tmp_path):
         listener.reached.clear()
         # Two gradings at once on local: one prying, one of the solutions beside it.
         pry, pry_json, _ = _grade_cli(prying, tmp_path, "prying")
+        time.sleep(3)  # the other starts its servers and its app while the prying one holds every port
         honest, honest_json, _ = _grade_cli("solutions", tmp_path, "honest")
         for process in (pry, honest):
             process.communicate(timeout=600)
@@ -125,7 +160,11 @@ def test_gradings_side_by_side_cannot_reach_each_other_or_the_machine(tmp_path):
     honest_result = json.loads(honest_json.read_text())
     assert honest_result["total"] == 100, [(e["id"], e["score"]) for e in honest_result["exercises"]]
     pried = json.loads(pry_json.read_text())
-    assert pried["total"] == 100  # the prying cost the prying submission nothing it did not break
+    # Out of ports in its own namespace (its logins say so): the attack was real, and it cost
+    # only the grading that made it.
+    problems = [e["message"] for e in pried["exercises"]]
+    assert any("the exhaustion worked" in problem for problem in problems), problems
+    assert len(pried["exercises"]) == len(honest_result["exercises"])  # still a full scorecard
     for result in (honest_result, pried):
         assert "network and IPC namespaces of its own" in result["trust"], result["trust"]
 

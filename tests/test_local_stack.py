@@ -6,6 +6,7 @@ import re
 import shutil
 import subprocess
 import tempfile
+import time
 from pathlib import Path
 
 import pytest
@@ -220,6 +221,36 @@ def test_processes_left_behind_are_killed(tmp_path):
     assert not _running("sleep 4243")
 
 
+@ROOT_ONLY
+def test_the_app_ends_with_its_launcher(tmp_path):
+    """In its own PID namespace the app is the launcher's child: were the launcher killed, the
+    app would otherwise serve on, unseen by the grader, until the clean-up."""
+    box = app_process.Sandbox.for_app(tmp_path, {})
+    tmp_path.chmod(0o755)
+    try:
+        launched = subprocess.Popen(box.command("-c", "import time; time.sleep(4244)"), env=box.process_env(),
+                                    cwd=tmp_path)
+        deadline = time.monotonic() + 20
+        while not _app_running() and time.monotonic() < deadline:
+            time.sleep(0.05)
+        assert _app_running()
+        launched.kill()
+        launched.wait(10)
+        deadline = time.monotonic() + 5
+        while _app_running() and time.monotonic() < deadline:
+            time.sleep(0.05)
+        assert not _app_running()
+    finally:
+        box.remove()
+
+
+def _app_running() -> bool:
+    """The program itself, not its launcher (whose arguments hold the same command)."""
+    ps = subprocess.run(["ps", "-eo", "stat,args", "-ww"], capture_output=True, text=True).stdout
+    return any("time.sleep(4244)" in line and "sandbox" not in line and not line.startswith("Z")
+               for line in ps.splitlines())
+
+
 def _running(command: str) -> bool:
     ps = subprocess.run(["ps", "-eo", "stat,args", "-ww"], capture_output=True, text=True).stdout
     return any(command in line and not line.startswith("Z") for line in ps.splitlines())
@@ -239,3 +270,51 @@ def test_without_mount_namespaces_the_scorecard_says_so(tmp_path, monkeypatch):
         assert app_process.trust_label().startswith("isolated in part")
     finally:
         box.remove()
+
+
+def test_an_app_that_ended_between_tests_is_started_again_and_the_request_sent_once_more(course, monkeypatch):
+    """A control group's memory cap can kill the app a moment after it answered one test; the
+    next test's request then finds nobody listening. Nothing reached the app, so that test did
+    not break it: the grader starts the app again and sends the request to the new process."""
+    import asyncio
+    import signal
+
+    from grader.testkit import remote
+
+    backend = mongo.start_local()
+    backend.wait()
+    assert backend.ready, backend.problem
+    built = tree.build(tree.resolve_impl("solutions", course), course.find("01"), course)
+    monkeypatch.setenv("GRADER_IMPL_ROOT", str(built.root))
+    monkeypatch.setenv("GRADER_LEARNER_FILES", ",".join(course.find("01").files))
+    monkeypatch.setenv("MONGODB_URL", backend.env["MONGODB_URL"])
+    app = remote.RemoteApp(remote.new_settings(), 10.0)
+
+    async def register(client, name):
+        return await client.post("/register", json={
+            "email": f"{name}@example.com", "password": "Secret123!", "display_name": name})
+
+    async def scenario():
+        async with remote.client_for(app) as client:  # one test's client
+            first = await register(client, "first")
+            os.kill(_program_pid(app.process.proc.pid), signal.SIGKILL)  # as the cap's killer would
+            app.process.wait_exit(5)
+            assert not app.process.alive and app.process.exit_description() == "killed by SIGKILL"
+            second = await register(client, "second")  # the next request: nothing listens
+        return first, second
+
+    try:
+        app.ensure_running()
+        first, second = asyncio.run(scenario())
+        assert first.status_code == 201 and second.status_code == 201, (first.text, second.text)
+        assert app.starts == 2 and app.process.alive
+    finally:
+        app.close()
+        backend.stop()
+        tree.remove(built.root)
+
+
+def _program_pid(launched: int) -> int:
+    """The app itself: the launcher's child when the app has a PID namespace of its own."""
+    children = Path(f"/proc/{launched}/task/{launched}/children").read_text().split()
+    return int(children[0]) if children else launched

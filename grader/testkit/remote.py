@@ -5,6 +5,7 @@ What comes back from the app is data, never code: a 500 body that names an excep
 turned into a verdict here, with the learner-written text cut short.
 """
 
+import errno
 import json
 import os
 import secrets
@@ -23,6 +24,8 @@ TEXT_LIMIT = 300
 MAX_RESPONSE_BYTES = 1 << 20  # no test needs more; a flood must not fill the test process
 BACKEND_VARIABLES = ("MONGODB_URL", "KAFKA_BOOTSTRAP_SERVERS", "MYSQL_HOST", "MYSQL_PORT", "MYSQL_USER",
                      "MYSQL_PASSWORD", "MYSQL_DATABASE")
+
+ENDING_SECONDS = 5.0  # how long an app that refused a connection gets to be seen ending
 
 
 class AppVerdict(Exception):
@@ -74,14 +77,20 @@ class GradingSettings:
 
 
 class _Connections:
-    """One pool for all tests: building a transport (and its TLS context) per test costs
-    more than most tests. Reset ``_pool`` when the app behind it restarts."""
+    """One transport for all tests: building one (and its TLS context) per test costs more
+    than most tests. Reset ``_pool`` when the app behind it restarts.
+
+    No connection is kept alive between requests: on a fresh connection, an app that ended
+    since its last answer refuses the connect (nothing was sent, so the request can go to a
+    restarted app), where a kept-alive one would fail mid-request, as if this request had
+    ended the app."""
 
     _pool: httpx.AsyncHTTPTransport | None = None
 
     def connections(self) -> httpx.AsyncHTTPTransport:
         if self._pool is None:
-            self._pool = httpx.AsyncHTTPTransport(verify=False, trust_env=False)
+            self._pool = httpx.AsyncHTTPTransport(verify=False, trust_env=False,
+                                                  limits=httpx.Limits(max_keepalive_connections=0))
         return self._pool
 
 
@@ -197,8 +206,20 @@ class _AppTransport(httpx.AsyncBaseTransport):
 
     async def handle_async_request(self, request: httpx.Request) -> httpx.Response:
         doing = f"{request.method} {request.url.path}"
+        starts = getattr(self.app, "starts", None)  # None: an app the grader did not start
+        if starts is not None:
+            request = self._addressed(request)
         try:
-            response = await self.inner.handle_async_request(request)
+            try:
+                response = await self.inner.handle_async_request(request)
+            except httpx.ConnectError as exc:
+                # Nothing reached the app. If it ended since its last answer (a control group's
+                # memory cap may kill it a moment after it answered an earlier test), this test
+                # did not break it: start it again and send the request once more.
+                if starts is None or not self._running_again(starts, _refused(exc)):
+                    raise
+                request = self._addressed(request)
+                response = await self.inner.handle_async_request(request)
             body = bytearray()
             async for chunk in response.aiter_raw():
                 body += chunk
@@ -228,8 +249,41 @@ class _AppTransport(httpx.AsyncBaseTransport):
         raise_for_stub(doing, response)
         return response
 
+    def _running_again(self, starts: int, refused: bool) -> bool:
+        """After a request could not connect: whether the app has been started again since the
+        request was sent (here, or by another request of the same test). An app still running
+        refused the connection itself, and that stays its verdict."""
+        if self.app.starts == starts:
+            # A refused connection: nothing listens. An app's listening socket closes as it
+            # ends, before its PID namespace is torn down, which may take a moment when the
+            # memory cap has its processes reclaiming memory.
+            self.app.process.wait_exit(ENDING_SECONDS if refused else 0.5)
+            if self.app.process.alive:
+                return False
+            self.app.needs_restart = True
+            self.app.ensure_running()  # AppUnavailable says why it could not start again
+        self.inner = self.app.connections()
+        return True
+
+    def _addressed(self, request: httpx.Request) -> httpx.Request:
+        """The request sent to the app's current port (a restarted app listens on a new one)."""
+        if request.url.port == self.app.process.port:
+            return request
+        return httpx.Request(request.method, request.url.copy_with(port=self.app.process.port),
+                             headers=[(k, v) for k, v in request.headers.raw if k.lower() != b"host"],
+                             content=request.read(), extensions=request.extensions)
+
     async def aclose(self) -> None:
         pass  # the connection pool lives as long as the test process (one event loop)
+
+
+def _refused(exc: BaseException | None) -> bool:
+    """Whether a connect error is "connection refused" (the errno sits a few causes down)."""
+    while exc is not None:
+        if isinstance(exc, OSError) and exc.errno == errno.ECONNREFUSED:
+            return True
+        exc = exc.__cause__ or exc.__context__
+    return False
 
 
 def raise_for_stub(doing: str, response: httpx.Response) -> None:
