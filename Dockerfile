@@ -40,9 +40,9 @@ COPY grader/ grader/
 COPY shared/ shared/
 COPY starter/ starter/
 COPY tasks/ tasks/
-RUN mkdir -p /withheld/grader \
+RUN mkdir -p /withheld/grader/checks \
  && if [ -d grader/hidden ]; then mv grader/hidden /withheld/grader/hidden; fi \
- && if [ -f grader/equivalent_mutants.toml ]; then mv grader/equivalent_mutants.toml /withheld/grader/; fi \
+ && if [ -f grader/checks/equivalent_mutants.toml ]; then mv grader/checks/equivalent_mutants.toml /withheld/grader/checks/; fi \
  && chmod -R a+rX /src /withheld
 
 FROM base AS platform

@@ -3,6 +3,8 @@ PYTHON ?= python3
 VENV   := .venv
 BIN    := $(VENV)/bin
 STAMP  := $(VENV)/.installed
+# The kit's CLI from this folder's code (`.venv/bin/grade` is the same, from wherever it was installed).
+GRADE  := $(BIN)/python -m grader
 
 TASK  ?= 01
 IMPL  ?= starter
@@ -22,29 +24,29 @@ $(STAMP): pyproject.toml
 	touch $(STAMP)
 
 grade: $(STAMP)  ## make grade TASK=01 [IMPL=solutions|PATH] [STACK=local|services]
-	@$(BIN)/grade $(TASK) --impl $(IMPL) --stack $(STACK)
+	@$(GRADE) $(TASK) --impl $(IMPL) --stack $(STACK)
 
 doctor: $(STAMP)
-	@$(BIN)/grade doctor --stack $(STACK)
+	@$(GRADE) doctor --stack $(STACK)
 
 list: $(STAMP)
-	@$(BIN)/grade list
+	@$(GRADE) list
 
 progress: $(STAMP)
-	@$(BIN)/grade progress
+	@$(GRADE) progress
 
 unit: $(STAMP)  ## the grader's own unit tests
 	@test -d tests || { echo "make unit: this copy of the kit has no tests/ (a learner release); make grade TASK=01 grades your work."; exit 2; }
 	$(BIN)/python -m pytest tests -q
 
 serve: $(STAMP)  ## make serve [IMPL=PATH]: the platform with your files at http://127.0.0.1:8080/docs, restarted on save (no MongoDB needed)
-	MONGODB_URL="$${MONGODB_URL:-mongomock://}" $(BIN)/grade serve --impl $(IMPL) --reload
+	MONGODB_URL="$${MONGODB_URL:-mongomock://}" $(GRADE) serve --impl $(IMPL) --reload
 
 watch: $(STAMP)  ## make watch TASK=01: grade again on every save of the task's files
-	@$(BIN)/grade watch $(TASK) --impl $(IMPL)
+	@$(GRADE) watch $(TASK) --impl $(IMPL)
 
 hint: $(STAMP)  ## make hint EX=01.4: the next hint of an exercise
-	@$(BIN)/grade hint $(EX)
+	@$(GRADE) hint $(EX)
 
 # The task docs as a website (mkdocs.yml; docs_hooks/site.py builds it from tasks/ and README.md),
 # with your progress from the last `make grade` on each page.
@@ -57,7 +59,7 @@ docs-build: $(STAMP)  ## the docs site into site/, strictly: a broken link or an
 	NO_MKDOCS_2_WARNING=1 $(BIN)/mkdocs build --strict --site-dir site
 
 verify: $(STAMP)  ## solutions earn full marks, the starter zero, manifest/docs/tests agree
-	@$(BIN)/grade selftest
+	@$(GRADE) selftest
 
 test: unit verify  ## everything CI runs
 

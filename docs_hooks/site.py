@@ -11,14 +11,14 @@ site as generated files backed by the real ones:
 
 docs/ holds the site's own pages (grading.md, progress.md) and assets. The nav is Home, the
 tasks in course.toml's order, then the pages mkdocs.yml's ``nav`` lists. Headings get the
-anchors the manifest computes (``grader.manifest.github_anchor``, GitHub's rule), so
+anchors the manifest computes (``grader.grading.manifest.github_anchor``, GitHub's rule), so
 ``tasks/01-user.md#014-log-in`` in a scorecard is also the site's ``tasks/01-user/#014-log-in``.
 
 Markdown written for GitHub is made to read the same under Python-Markdown: a list that
 follows a paragraph line gets the blank line Python-Markdown needs; links and images are
 rewritten from the kit's layout to the site's (``tasks/01-user.md`` stays, ``README.md`` is
 ``index.md``, ``docs/screenshots/x.png`` is ``screenshots/x.png``); and a link to a file of the
-kit that is not a page (``grader/scoring.py``) becomes its text with the path as code (GitHub
+kit that is not a page (``grader/checks/scoring.py``) becomes its text with the path as code (GitHub
 would show the file; the site has no page for it). A link or image whose file does not exist
 is left alone, so ``mkdocs build --strict`` fails on it.
 
@@ -45,7 +45,7 @@ from urllib.parse import urlsplit
 
 from mkdocs.structure.files import File, Files
 
-from grader import manifest
+from grader.grading import manifest
 
 log = logging.getLogger("mkdocs.hooks.course_site")
 

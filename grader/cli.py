@@ -27,10 +27,12 @@ from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, T
 from rich.table import Table
 from rich.text import Text
 
-from grader import install, isolation, manifest, render, runner, stacks, state, tree
-from grader.manifest import ManifestError
-from grader.protocol import EXIT_NOT_GRADED
-from grader.tree import TreeError
+from grader import render, stacks
+from grader.desk import state
+from grader.grading import install, isolation, manifest, provenance, runner, tree
+from grader.grading.manifest import ManifestError
+from grader.grading.protocol import EXIT_NOT_GRADED
+from grader.grading.tree import TreeError
 
 app = typer.Typer(add_completion=False, no_args_is_help=True, help="Grade course tasks and check the kit.")
 console = Console()
@@ -132,12 +134,12 @@ def grade_task(
 def show(result, course: manifest.Course, record: bool, verbose: bool = False) -> None:
     """Keep the result as the learner's progress (``record``: not for one exercise alone,
     nor for the solutions), then print the scorecard: compact, or the full table."""
-    from grader import docsite
+    from grader.desk import docsite
 
     stuck: set[str] = set()
     if record:
         entry = state.save(result)
-        from grader import hints
+        from grader.desk import hints
 
         stuck = {e for e, n in entry["not_passed_in_a_row"].items()  # offered only where a ladder exists
                  if n >= state.STUCK_AFTER and hints.for_exercise(course, e)}
@@ -208,9 +210,9 @@ def doctor_command(
 def selftest_command() -> None:
     """Test the tests: solutions earn full marks, the starter earns zero, and the manifest,
     docs and test markers agree. Exits 1 when anything is wrong."""
-    from grader import release, selftest
+    from grader.checks import selftest
 
-    if release.is_release():
+    if provenance.is_release():
         _fail("this is the learner release of the kit: it has no solutions or hidden tests to check.")
     ok = selftest.run(_load_course(), console)
     raise typer.Exit(0 if ok else 1)
@@ -259,15 +261,13 @@ def mutants_command(
 ) -> None:
     """For course authors: how many mutants of the solution do the tests kill?
 
-    Grades first-order mutants of the task's reference solution (grader/mutants.py); exits 0
+    Grades first-order mutants of the task's reference solution (grader/checks/mutants.py); exits 0
     whenever grading worked (it is a report), 1 when the solution itself is not full marks."""
-    from grader import mutants
+    from grader.checks import mutants
 
     if stack not in STACKS[:2]:
         _fail(f"--stack must be embedded or local, not {stack!r}.")
-    from grader import release
-
-    if release.is_release():
+    if provenance.is_release():
         _fail("this is the learner release of the kit: it has no solutions to make mutants of.")
     course = _load_course()
     if json_path is not None:
@@ -308,7 +308,7 @@ def hint_command(
     """Show the next hint for an exercise, one more each time (the doc's hint ladder)."""
     from rich.markdown import Markdown
 
-    from grader import docsite, hints
+    from grader.desk import docsite, hints
 
     course = _load_course()
     try:
@@ -343,7 +343,7 @@ def watch_command(
                               "the files every half second (which the loop always does too)."),
 ) -> None:
     """Grade again each time you save one of the task's files; Ctrl-C stops."""
-    from grader import watch
+    from grader.desk import watch
 
     if stack not in STACKS[:2]:
         _fail(f"--stack must be embedded or local, not {stack!r}.")
@@ -377,7 +377,7 @@ def serve_command(
 ) -> None:
     """Run the platform with your files, taken as grading takes them (Swagger UI at /docs).
     The compose stack's app service runs this."""
-    from grader import serve, watch
+    from grader.desk import serve, watch
 
     course = _load_course()
     try:
@@ -409,7 +409,7 @@ def batch_command(
     """For instructors: grade many forks of one task in the trusted mode (--stack local; run as
     root for the full sandbox) and write a gradebook. A fork that breaks grading gets a row
     with the reason; the batch goes on."""
-    from grader import batch
+    from grader.instructor import batch
 
     course = _load_course()
     try:
@@ -462,7 +462,8 @@ def release_command(
     """For instructors: write the learner copy of the kit from a commit: no solutions, no hidden
     tests, no kit tests, and the starter's learner files must be the stubs. Grading from it
     says plainly that hidden tests were not run."""
-    from grader import KIT_ROOT, release
+    from grader import KIT_ROOT
+    from grader.instructor import release
 
     course = _load_course()
     try:
@@ -488,7 +489,8 @@ def new_task_command(
     """For course authors: write a new task's doc, learner file (starter and solution), one
     public and one hidden test file per exercise, and its course.toml entry, all as
     placeholders to fill in. Refuses, writing nothing, when any of it exists already."""
-    from grader import KIT_ROOT, scaffold
+    from grader import KIT_ROOT
+    from grader.checks import scaffold
 
     try:
         written = scaffold.new_task(KIT_ROOT, task_id, slug, title, exercises)

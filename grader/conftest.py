@@ -20,7 +20,8 @@ _GRADER_CHILD = bool(os.environ.get("GRADER_EVENTS"))
 def pytest_configure(config):
     if _GRADER_CHILD:
         return
-    from grader import KIT_ROOT, manifest
+    from grader import KIT_ROOT
+    from grader.grading import manifest
 
     course = manifest.load()
     impl = os.environ.get("GRADER_IMPL", "solutions")
@@ -34,5 +35,5 @@ def pytest_configure(config):
                 if (source / rel).is_file():
                     shutil.copyfile(source / rel, root / rel)
     sys.path[:0] = [str(root), str(KIT_ROOT)]
-    config.pluginmanager.import_plugin("grader.plugin")  # the exercise, weight and must markers
+    config.pluginmanager.import_plugin("grader.grading.plugin")  # the exercise, weight and must markers
     config.pluginmanager.import_plugin("grader.testkit.fixtures")

@@ -22,7 +22,7 @@ from pathlib import Path
 KIT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(KIT))
 
-from grader import manifest, runner, tree  # noqa: E402
+from grader.grading import manifest, runner, tree  # noqa: E402
 
 
 def timed(command: list[str], env: dict | None = None, cwd: Path = KIT) -> float:
@@ -61,7 +61,7 @@ def main() -> None:
         direct_cmd = [
             sys.executable, "-m", "pytest", *map(str, task.test_dirs()), "-c", str(runner.CHILD_INI),
             "--rootdir", str(KIT), "-p", "pytest_asyncio.plugin", "-p", "pytest_timeout",
-            "-p", "grader.plugin", "-p", "grader.testkit.fixtures", "-p", "no:cacheprovider", "-q", "--tb=no",
+            "-p", "grader.grading.plugin", "-p", "grader.testkit.fixtures", "-p", "no:cacheprovider", "-q", "--tb=no",
         ]
         direct = median_of(args.runs, direct_cmd, env=env, cwd=root)
     finally:

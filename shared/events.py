@@ -1,6 +1,6 @@
 """The event catalogue: every event type the platform emits, the envelope they travel in,
 and what each one carries. This is the one list: the task docs, the tests and the services
-are checked against it (``grader/consistency.py``, and the testkit's event readers).
+are checked against it (``grader/checks/consistency.py``, and the testkit's event readers).
 
 The topic of an event is the part of its type before the dot (``user.created`` -> ``user``);
 the message key is the entity id.

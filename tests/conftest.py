@@ -5,7 +5,8 @@ from pathlib import Path
 
 import pytest
 
-from grader import KIT_ROOT, manifest, runner, tree
+from grader import KIT_ROOT
+from grader.grading import manifest, runner, tree
 
 TREES = Path(__file__).parent / "fixtures" / "learner_trees"
 
@@ -16,7 +17,7 @@ def _private_progress(tmp_path_factory):
     their progress in a temporary folder, never in the kit's .grade-state.json."""
     import os
 
-    from grader import state
+    from grader.desk import state
 
     kit_file = KIT_ROOT / ".grade-state.json"
 

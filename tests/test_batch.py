@@ -14,7 +14,9 @@ from pathlib import Path
 
 import pytest
 
-from grader import KIT_ROOT, batch, manifest
+from grader import KIT_ROOT
+from grader.grading import manifest
+from grader.instructor import batch
 
 HOSTILE = Path(__file__).parent / "fixtures" / "hostile"
 ROOT = os.geteuid() == 0

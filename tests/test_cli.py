@@ -7,7 +7,8 @@ import shutil
 import pytest
 from typer.testing import CliRunner
 
-from grader import KIT_ROOT, cli, state
+from grader import KIT_ROOT, cli
+from grader.desk import state
 
 runner = CliRunner()
 
@@ -110,7 +111,7 @@ def test_a_broken_install_is_a_one_line_error(monkeypatch):
 
 
 def test_a_manifest_without_its_format_version_is_a_one_line_error(tmp_path, monkeypatch):
-    from grader import manifest
+    from grader.grading import manifest
 
     old = tmp_path / "course.toml"
     old.write_text((KIT_ROOT / "course.toml").read_text().replace("format_version = 1\n", ""))

@@ -29,7 +29,8 @@ from pathlib import Path
 
 import pytest
 
-from grader import KIT_ROOT, manifest
+from grader import KIT_ROOT
+from grader.grading import manifest
 
 yaml = pytest.importorskip("yaml", reason="PyYAML is needed to read docker-compose.yml (pip install pyyaml)")
 jsonschema = pytest.importorskip("jsonschema", reason="jsonschema is needed to validate docker-compose.yml")
@@ -874,7 +875,7 @@ class Analytics:
     def stop(self) -> tuple[int | None, str]:
         self.proc.send_signal(signal.SIGTERM)
         try:
-            output = self.proc.communicate(timeout=5)[0]
+            output = self.proc.communicate(timeout=60)[0]
         except subprocess.TimeoutExpired:
             self.proc.kill()
             output = self.proc.communicate()[0]

@@ -2,7 +2,9 @@ import shutil
 
 import pytest
 
-from grader import KIT_ROOT, consistency, manifest
+from grader import KIT_ROOT
+from grader.checks import consistency
+from grader.grading import manifest
 
 
 def test_the_shipped_kit_is_consistent(course):
@@ -10,8 +12,8 @@ def test_the_shipped_kit_is_consistent(course):
 
 
 def test_github_anchors():
-    assert consistency.github_anchor("01.4 Log in") == "014-log-in"
-    assert consistency.github_anchor("00.3 The app starts!") == "003-the-app-starts"
+    assert manifest.github_anchor("01.4 Log in") == "014-log-in"
+    assert manifest.github_anchor("00.3 The app starts!") == "003-the-app-starts"
 
 
 def copy_kit(tmp_path):
@@ -102,7 +104,7 @@ files = ["backend/services/sales.py"]
 
 
 def _ladder(exercise_id):
-    """A code task's exercise ends with 2 to 4 hints (grader/hints.py)."""
+    """A code task's exercise ends with 2 to 4 hints (grader/desk/hints.py)."""
     return (f"**Hints** (collapsed; `grade hint {exercise_id}` shows them one at a time):\n\n"
             '??? tip "Hint 1 of 2"\n    Look at the model.\n\n??? tip "Hint 2 of 2"\n    Call `insert()`.\n')
 
@@ -193,9 +195,9 @@ def test_the_tiny_kit_is_consistent(tiny):
 
 
 def test_an_exercise_heading_may_have_a_letter_in_its_task_id():
-    assert consistency.EXERCISE_HEADING.match("## M01.1 Record a sale").groups() == ("M01.1", "Record a sale")
-    assert consistency.EXERCISE_HEADING.match("## 01.4 Log in").groups() == ("01.4", "Log in")
-    assert consistency.EXERCISE_HEADING.match("## The platform") is None
+    assert manifest.EXERCISE_HEADING.match("## M01.1 Record a sale").groups() == ("M01.1", "Record a sale")
+    assert manifest.EXERCISE_HEADING.match("## 01.4 Log in").groups() == ("01.4", "Log in")
+    assert manifest.EXERCISE_HEADING.match("## The platform") is None
 
 
 def test_a_missing_heading_of_a_lettered_task_is_caught(tiny):

@@ -7,8 +7,10 @@ import sys
 import jwt
 import pytest
 
-from grader import KIT_ROOT, breakers, degenerate, manifest, runner, scoring, selftest, tree
-from grader.results import FAILED, PASSED, ExerciseResult, TaskResult, TestResult
+from grader import KIT_ROOT
+from grader.checks import breakers, degenerate, scoring, selftest
+from grader.grading import manifest, runner, tree
+from grader.grading.results import FAILED, PASSED, ExerciseResult, TaskResult, TestResult
 from grader.testkit import tokens
 from grader.testkit.recorders import KitError, RecordingPublisher
 from shared.events import ID, EventType, envelope_problems, make_envelope

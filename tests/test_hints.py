@@ -1,10 +1,13 @@
-"""The hint ladders of the task docs (grader/hints.py) and their consistency check."""
+"""The hint ladders of the task docs (grader/desk/hints.py) and their consistency check."""
 
 import shutil
 
 import pytest
 
-from grader import KIT_ROOT, consistency, hints, manifest
+from grader import KIT_ROOT
+from grader.checks import consistency
+from grader.desk import hints
+from grader.grading import manifest
 
 GOOD = '''# Task 09: Widgets
 

@@ -39,7 +39,8 @@ from pathlib import Path
 import pytest
 from rich.console import Console
 
-from grader import KIT_ROOT, reap, render, runner, sandbox, tree
+from grader import KIT_ROOT, render
+from grader.grading import reap, runner, sandbox, tree
 from grader.stacks import app as app_process
 
 CORPUS = Path(__file__).parent / "fixtures" / "hostile"
@@ -72,7 +73,7 @@ sys.exit(code)
 ISOLATED_GRADE = """
 import json, sys
 from pathlib import Path
-from grader import manifest, runner, tree
+from grader.grading import manifest, runner, tree
 impl, stack, out, kit, timeout = sys.argv[1:6]
 course = manifest.load()
 result = runner.grade(course.find("01"), tree.resolve_impl(impl, course), course,
@@ -152,7 +153,7 @@ def _kit_fingerprint(kit: Path) -> dict[str, str]:
 
 def _git_status(kit: Path) -> str:
     done = subprocess.run(["git", "-C", str(kit), "status", "--porcelain", "--", *KIT_PARTS],
-                          capture_output=True, text=True, timeout=30)
+                          capture_output=True, text=True, timeout=120)
     return done.stdout
 
 

@@ -1,4 +1,4 @@
-"""One grading, one set of namespaces and one control group (grader/isolation.py), and a
+"""One grading, one set of namespaces and one control group (grader/grading/isolation.py), and a
 stack that is not ready is never a score: each as a learner or a broken machine would try it."""
 
 import json
@@ -15,7 +15,9 @@ from pathlib import Path
 
 import pytest
 
-from grader import KIT_ROOT, batch, isolation, manifest, tree
+from grader import KIT_ROOT
+from grader.grading import isolation, manifest, tree
+from grader.instructor import batch
 from grader.stacks import app as app_process
 
 ROOT_ONLY = pytest.mark.skipif(os.geteuid() != 0, reason="namespaces and control groups need the grader to run as root")
@@ -215,7 +217,7 @@ def test_every_process_in_the_group_is_killed_whatever_session_it_moved_to(tmp_p
         assert len(group.members()) >= 3, "the learner's processes did not join the group"
         group.kill()
         assert not group.members()
-        assert program.wait(timeout=10) != 0
+        assert program.wait(timeout=60) != 0
     finally:
         os.environ.pop(app_process.CGROUP_ENV, None)
         box.remove()
@@ -287,12 +289,12 @@ def test_killing_test_processes_at_any_point_leaves_nothing_behind(tmp_path, aft
             net = os.readlink(f"/proc/{process.pid}/ns/net")
         except FileNotFoundError:
             break
-        tests = [pid for pid, args in _processes() if net != own and "grader.plugin" in args and _net(pid) == net]
+        tests = [pid for pid, args in _processes() if net != own and "grader.grading.plugin" in args and _net(pid) == net]
     assert tests, "the grading's test processes were not seen"
     time.sleep(after)
     killed = 0
     for pid, args in _processes():  # SIGKILL: no chance to stop its app or remove its folders
-        if "grader.plugin" in args and _net(pid) == net:
+        if "grader.grading.plugin" in args and _net(pid) == net:
             try:
                 os.kill(pid, signal.SIGKILL)
                 killed += 1

@@ -16,7 +16,9 @@ import httpx
 import pytest
 from typer.testing import CliRunner
 
-from grader import KIT_ROOT, cli, docsite, hints, manifest, render, state
+from grader import KIT_ROOT, cli, render
+from grader.desk import docsite, hints, state
+from grader.grading import manifest
 from grader.stacks.process import free_port
 
 runner = CliRunner()
@@ -131,7 +133,7 @@ def test_the_running_app_answers_501_for_a_stub_and_has_a_start_page(tmp_path):
         assert httpx.get(url + "/").json()["status"] == "ok"  # an API client still gets the status
     finally:
         os.killpg(proc.pid, signal.SIGTERM)
-        assert proc.wait(timeout=20) == 0
+        assert proc.wait(timeout=90) == 0
 
 
 def test_serve_reload_restarts_the_app_with_a_saved_file(tmp_path):
@@ -161,4 +163,4 @@ def test_serve_reload_restarts_the_app_with_a_saved_file(tmp_path):
         login_status(401)  # the saved version: an unknown email is refused
     finally:
         os.killpg(proc.pid, signal.SIGTERM)
-        assert proc.wait(timeout=20) == 0
+        assert proc.wait(timeout=90) == 0

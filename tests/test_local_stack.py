@@ -11,8 +11,9 @@ from pathlib import Path
 
 import pytest
 
-from grader import KIT_ROOT, runner, tree
-from grader.results import PASS, STATUS_ERROR
+from grader import KIT_ROOT
+from grader.grading import runner, tree
+from grader.grading.results import PASS, STATUS_ERROR
 from grader.stacks import app as app_process
 from grader.stacks import mongo
 
@@ -258,7 +259,7 @@ def _running(command: str) -> bool:
 
 @ROOT_ONLY
 def test_without_mount_namespaces_the_scorecard_says_so(tmp_path, monkeypatch):
-    from grader import sandbox
+    from grader.grading import sandbox
 
     assert sandbox.can_jail()  # this machine allows them: the jail is used
     assert "root of its own" in app_process.trust_label()

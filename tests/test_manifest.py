@@ -1,7 +1,7 @@
 import pytest
 
-from grader import manifest
-from grader.manifest import ManifestError
+from grader.grading import manifest
+from grader.grading.manifest import ManifestError
 
 
 @pytest.mark.parametrize("key", ["01", "1", "user", "01-user", " USER "])

@@ -6,9 +6,11 @@ import time
 import pytest
 from typer.testing import CliRunner
 
-from grader import cli, mutants, results
-from grader.mutants import ERROR, KILLED, SURVIVED, MutantResult
-from grader.results import FAILED, PASSED, TIMEOUT
+from grader import cli
+from grader.checks import mutants
+from grader.grading import results
+from grader.checks.mutants import ERROR, KILLED, SURVIVED, MutantResult
+from grader.grading.results import FAILED, PASSED, TIMEOUT
 
 SAMPLE = '''"""A module docstring."""
 

@@ -22,13 +22,14 @@ import xmlschema
 from markdown_it import MarkdownIt  # comes with rich
 from rich.console import Console
 
-from grader import manifest, render, runner, tree
-from grader.protocol import ERROR, FAILED, NEEDS_SERVICES, NOT_RUN, PASSED, TIMEOUT
+from grader import render
+from grader.grading import manifest, runner, tree
+from grader.grading.protocol import ERROR, FAILED, NEEDS_SERVICES, NOT_RUN, PASSED, TIMEOUT
 from grader.render import junit as junit_module
-from grader.results import ExerciseResult, TaskResult
+from grader.grading.results import ExerciseResult, TaskResult
 
 # TestResult under another name: pytest would try to collect a class named Test*.
-from grader.results import TestResult as Verdict
+from grader.grading.results import TestResult as Verdict
 
 # junitparser, xmlschema and jsonschema: pyproject.toml's "dev" extra (pip install -e '.[dev]').
 # Imported outright: a missing one should fail this file, not skip the format checks.
@@ -514,14 +515,14 @@ def test_inert_strips_sequences_whole_and_keeps_the_text():
 
 
 def test_the_docs_site_gets_no_learner_text(tmp_path):
-    """The docs site reads .grade/progress.json (grader/state.py): statuses and points, never a
+    """The docs site reads .grade/progress.json (grader/desk/state.py): statuses and points, never a
     message; its script inserts what it reads as text nodes, never as HTML."""
     course = manifest.load()
     result = spoof_result()
     for exercise, known in zip(result.exercises, course.find("01").exercises):
         exercise.id = known.id
     state_file = tmp_path / "state.json"
-    from grader import state
+    from grader.desk import state
 
     state.save(result, state_file)
     written = state.write_progress(course, state_file).read_text(encoding="utf-8")

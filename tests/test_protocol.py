@@ -1,13 +1,14 @@
-"""The plugin -> runner events: grader/protocol.py names every kind, the writers write only
+"""The plugin -> runner events: grader/grading/protocol.py names every kind, the writers write only
 those, the runner handles each one, and the plugin's docstring documents each one."""
 
 import ast
 import re
 
-from grader import KIT_ROOT, protocol, results
+from grader import KIT_ROOT
+from grader.grading import protocol, results
 
-PLUGIN = KIT_ROOT / "grader" / "plugin.py"
-RUNNER = KIT_ROOT / "grader" / "runner.py"
+PLUGIN = KIT_ROOT / "grader" / "grading" / "plugin.py"
+RUNNER = KIT_ROOT / "grader" / "grading" / "runner.py"
 
 
 def _kind(node: ast.expr) -> str:

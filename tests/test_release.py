@@ -14,7 +14,9 @@ from pathlib import Path
 
 import pytest
 
-from grader import KIT_ROOT, manifest, release
+from grader import KIT_ROOT
+from grader.grading import manifest, provenance
+from grader.instructor import release
 
 
 @pytest.fixture(scope="module")
@@ -42,8 +44,8 @@ def test_the_release_has_no_solution_and_no_hidden_test(learner_copy):
         assert (learner_copy / task.public_tests).is_dir(), task.public_tests  # the public ones are there
     assert not (learner_copy / "grader" / "hidden").exists()
     # the reviewed mutants and must breakers quote the solutions' code
-    assert not (learner_copy / "grader" / "equivalent_mutants.toml").exists()
-    assert not (learner_copy / "grader" / "must_breakers.toml").exists()
+    assert not (learner_copy / "grader" / "checks" / "equivalent_mutants.toml").exists()
+    assert not (learner_copy / "grader" / "checks" / "must_breakers.toml").exists()
     assert release.leaks(learner_copy, course) == []
     # By name too: no hidden test function appears anywhere in the release.
     hidden_names = {m for t in course.tasks if (KIT_ROOT / t.hidden_tests).is_dir()
@@ -56,7 +58,7 @@ def test_the_release_has_no_solution_and_no_hidden_test(learner_copy):
     leaked = sorted(n for n in hidden_names - public_names if re.search(rf"\b{n}\b", text))
     assert leaked == []
     assert (learner_copy / "starter" / "backend" / "services" / "auth.py").is_file()
-    assert (learner_copy / release.MARKER).is_file()
+    assert (learner_copy / provenance.MARKER).is_file()
 
 
 def test_the_leak_check_finds_a_solution_pasted_elsewhere(learner_copy, tmp_path):
@@ -171,7 +173,7 @@ def test_an_uncommitted_edit_does_not_reach_the_release(kit_repo, tmp_path):
     assert not (out / "tasks" / "notes-for-next-year.md").exists()
     head = _git(kit_repo, "rev-parse", "HEAD")
     assert written.source == f"commit {head[:12]} (HEAD)"
-    assert f'kit_commit = "{head}"' in (out / release.MARKER).read_text()
+    assert f'kit_commit = "{head}"' in (out / provenance.MARKER).read_text()
     assert len(written.warnings) == 2, written.warnings
     assert "uncommitted changes" in written.warnings[0] and f"starter/{AUTH}" in written.warnings[0]
     assert "not committed" in written.warnings[1] and "tasks/notes-for-next-year.md" in written.warnings[1]

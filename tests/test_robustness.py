@@ -1,7 +1,7 @@
 """Learner code that hangs, crashes, exits, fails to import or floods the output still gets
 a full scorecard: every exercise has a verdict and the reason is plain."""
 
-from grader.results import PASS, STATUS_ERROR
+from grader.grading.results import PASS, STATUS_ERROR
 
 
 def by_id(result):

@@ -4,9 +4,9 @@ import textwrap
 
 import pytest
 
-from grader import runner, tree
-from grader.manifest import Course, Exercise, Task
-from grader.results import PARTIAL, PASS, STATUS_ERROR, STATUS_NEEDS_SERVICES
+from grader.grading import runner, tree
+from grader.grading.manifest import Course, Exercise, Task
+from grader.grading.results import PARTIAL, PASS, STATUS_ERROR, STATUS_NEEDS_SERVICES
 
 PUBLIC = '''
 import pytest

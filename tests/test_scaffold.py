@@ -8,7 +8,9 @@ import pytest
 from typer.testing import CliRunner
 
 import grader
-from grader import KIT_ROOT, cli, consistency, manifest, scaffold
+from grader import KIT_ROOT, cli
+from grader.checks import consistency, scaffold
+from grader.grading import manifest
 
 KIT_PARTS = ("course.toml", "tasks", "starter", "solutions", "grader/public", "grader/hidden")
 

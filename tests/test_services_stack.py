@@ -104,7 +104,7 @@ class App:
 
     def stop(self) -> int:
         self.proc.terminate()
-        code = self.proc.wait(timeout=20)
+        code = self.proc.wait(timeout=90)
         self.log.close()
         return code
 

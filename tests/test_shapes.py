@@ -7,8 +7,10 @@ from dataclasses import replace
 
 import pytest
 
-from grader import KIT_ROOT, breakers, manifest, scoring, selftest
-from grader.results import PASSED
+from grader import KIT_ROOT
+from grader.checks import breakers, scoring, selftest
+from grader.grading import manifest
+from grader.grading.results import PASSED
 
 RACE_01_3 = "a verification token works once, also when it is sent twice at the same moment"
 

@@ -24,7 +24,8 @@ from pathlib import Path
 
 import pytest
 
-from grader import KIT_ROOT, manifest
+from grader import KIT_ROOT
+from grader.grading import manifest
 
 CHROMIUM = Path("/usr/bin/chromium")
 BROWSER_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update",
@@ -96,7 +97,7 @@ def graded(tmp_path_factory) -> dict:
                           env=_env(GRADE_STATE=str(state_file)), capture_output=True, text=True, timeout=300,
                           check=False)
     assert done.returncode == 0, done.stdout + done.stderr
-    progress = work / ".grade" / "progress.json"  # grader.state.progress_path(state_file)
+    progress = work / ".grade" / "progress.json"  # grader.desk.state.progress_path(state_file)
     assert progress.is_file(), f"the grading wrote no progress file:\n{done.stdout}{done.stderr}"
     return {"path": progress, "data": json.loads(progress.read_text(encoding="utf-8"))}
 
@@ -203,7 +204,7 @@ def test_the_dev_server_announces_itself_and_follows_the_progress_file(tmp_path)
         wait_for(lambda: json.loads(get(url + "progress.json")[1])["updated"] == "second", 30,
                  "the dev server to rebuild with the new progress file")
         server.send_signal(signal.SIGTERM)
-        assert server.wait(timeout=20) is not None
+        assert server.wait(timeout=90) is not None
         assert not site_file.exists(), "the site file outlived the server"
     finally:
         if server.poll() is None:
@@ -225,7 +226,7 @@ def served(site):
         yield url
     finally:
         server.terminate()
-        server.wait(timeout=10)
+        server.wait(timeout=60)
 
 
 @pytest.fixture(scope="module")
@@ -328,7 +329,7 @@ def test_a_task_page_shows_badges_and_its_last_total(page, served, graded):
 
 
 def publish(path: Path, text: str) -> None:
-    """Replace a file whole, as grader.state writes the progress file."""
+    """Replace a file whole, as grader.desk.state writes the progress file."""
     tmp = path.with_suffix(".tmp")
     tmp.write_text(text, encoding="utf-8")
     tmp.replace(path)

@@ -7,7 +7,8 @@ import shutil
 
 import pytest
 
-from grader import KIT_ROOT, manifest, runner, tree
+from grader import KIT_ROOT
+from grader.grading import manifest, runner, tree
 
 COURSE = manifest.load()
 LATER = [t.id for t in COURSE.tasks if t.kind == "code" and t.id != "01"]

@@ -1,4 +1,4 @@
-"""Renderers of a TaskResult (grader/results.py). Each reads the one results model and
+"""Renderers of a TaskResult (grader/grading/results.py). Each reads the one results model and
 decides nothing: scores, statuses and totals are the model's.
 
     terminal    compact(result, console, ...)       one line per exercise, for people (the default)

@@ -17,9 +17,9 @@ character but newline and tab.
 import json
 from pathlib import Path
 
-from grader.protocol import FAILED, PASS, PASSED
+from grader.grading.protocol import FAILED, PASS, PASSED
 from grader.render.common import clean, cut, inert, points
-from grader.results import ExerciseResult, TaskResult
+from grader.grading.results import ExerciseResult, TaskResult
 
 OUTPUT_CHARS = 10_000  # per test; the run's output is built from short texts only
 SHARE_DIGITS = 4

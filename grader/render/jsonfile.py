@@ -5,7 +5,7 @@ Named jsonfile, not json, so nothing in this package can shadow the standard lib
 import json
 from pathlib import Path
 
-from grader.results import TaskResult
+from grader.grading.results import TaskResult
 
 
 def write_json(result: TaskResult, path: Path) -> None:

@@ -20,9 +20,9 @@ texts to terminals) and ``clean`` (what XML 1.0 cannot carry at all) first.
 from pathlib import Path
 from xml.etree import ElementTree as ET
 
-from grader.protocol import ERROR, FAILED, NEEDS_SERVICES, NOT_RUN, PASSED, TIMEOUT
+from grader.grading.protocol import ERROR, FAILED, NEEDS_SERVICES, NOT_RUN, PASSED, TIMEOUT
 from grader.render.common import clean, cut, first_line, inert, points
-from grader.results import ExerciseResult, TaskResult
+from grader.grading.results import ExerciseResult, TaskResult
 
 # A failure's full text is kept up to this many characters; its message attribute (the
 # one line most CI views show) up to ATTRIBUTE_CHARS.

@@ -16,7 +16,7 @@ from pathlib import Path
 from urllib.parse import quote
 
 from grader.render.common import clean, cut, inert, points
-from grader.results import PASS, TaskResult
+from grader.grading.results import PASS, TaskResult
 
 MESSAGE_CHARS = 200
 _ENTITIES = {"&": "&amp;", "<": "&lt;", ">": "&gt;", "`": "&#96;"}

@@ -16,7 +16,7 @@ from rich.table import Table
 from rich.text import Text
 
 from grader.render.common import inert, points
-from grader.results import PARTIAL, PASS, STATUS_ERROR, STATUS_NEEDS_SERVICES, TaskResult
+from grader.grading.results import PARTIAL, PASS, STATUS_ERROR, STATUS_NEEDS_SERVICES, TaskResult
 
 STATUS_STYLE = {PASS: "green", PARTIAL: "yellow", STATUS_ERROR: "magenta", STATUS_NEEDS_SERVICES: "cyan"}
 MESSAGE_CHARS = 400

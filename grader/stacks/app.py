@@ -2,7 +2,7 @@
 
 Everything learner-written runs here, never in a process that decides verdicts. The app
 (uvicorn, which imports the learner's modules at start-up) starts through
-``grader/sandbox.py`` with a scrubbed environment and resource limits and, when the grader
+``grader/grading/sandbox.py`` with a scrubbed environment and resource limits and, when the grader
 runs as root, as a user id of its own in a root of its own that holds only the system
 folders, its Python, its tree (read-only) and its home: no checkout of the kit, no hidden
 test and no solution exists there.
@@ -22,7 +22,8 @@ import time
 from dataclasses import dataclass
 from pathlib import Path
 
-from grader import KIT_ROOT, reap, sandbox
+from grader import KIT_ROOT
+from grader.grading import reap, sandbox
 from grader.stacks.base import Backend
 from grader.stacks.process import free_port, http_ok
 
@@ -131,7 +132,7 @@ class Sandbox:
         spec = {"limits": limits, "cwd": str(self.app_root)}
         group = [p for p in os.environ.get(CGROUP_ENV, "").split(os.pathsep) if p]
         if group and self.uid is not None:
-            spec["cgroup"] = group  # the grading's control group (grader/isolation.py)
+            spec["cgroup"] = group  # the grading's control group (grader/grading/isolation.py)
         if self.uid is not None:
             # A root of its own: the kit, its other checkouts and the machine's home folders
             # do not exist there, whatever path the learner's code tries.

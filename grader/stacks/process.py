@@ -17,7 +17,7 @@ import time
 from pathlib import Path
 from typing import Callable, Sequence
 
-from grader import sandbox
+from grader.grading import sandbox
 
 OUTPUT_TAIL = 1500
 

@@ -1,4 +1,4 @@
-"""Ordered listings with ties, for scoring rule 7 (grader/scoring.py): put items that tie
+"""Ordered listings with ties, for scoring rule 7 (grader/checks/scoring.py): put items that tie
 on the sort key into the database out of ``_id`` order, page through the listing with a
 small limit, and expect each item exactly once, in the stated tiebreak order.
 

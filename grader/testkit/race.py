@@ -1,5 +1,5 @@
 """Concurrent requests, for the tests of rules two requests can race on (scoring rule 7 in
-grader/scoring.py): a token works once, of concurrent registrations with one email exactly
+grader/checks/scoring.py): a token works once, of concurrent registrations with one email exactly
 one wins, a count stays right, a decision is made once.
 
     for round_ in race.rounds():

@@ -15,10 +15,10 @@ from pathlib import Path
 
 import httpx
 
-from grader import reap
+from grader.grading import reap
 from grader.stacks.app import AppProcess, AppStartError, Sandbox, missing_settings
 from grader.stacks.process import http_ok
-from grader.tree import module_name
+from grader.grading.tree import module_name
 
 TEXT_LIMIT = 300
 MAX_RESPONSE_BYTES = 1 << 20  # no test needs more; a flood must not fill the test process

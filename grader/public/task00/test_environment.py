@@ -6,7 +6,7 @@ import sys
 import httpx
 import pytest
 
-from grader.install import APP_MODULES
+from grader.grading.install import APP_MODULES
 from grader.testkit import expect, stack
 
 FIX_DEPENDENCIES = "Install the kit's dependencies: run `make setup` (or `pip install -e .` in the kit's folder)."

@@ -1,4 +1,4 @@
-"""Start a learner's program with less power than the grader: ``python -m grader.sandbox
+"""Start a learner's program with less power than the grader: ``python -m grader.grading.sandbox
 SPEC -- ARGV...`` applies SPEC (JSON) and then replaces itself with ARGV.
 
 SPEC keys, all optional:
@@ -16,7 +16,7 @@ SPEC keys, all optional:
              did (root only, with a jail, which mounts the namespace's own /proc)
     cgroup   files to write this process's id to (``cgroup.procs`` of a control group): the
              program and everything it starts share that group's memory and process caps
-             (see grader/isolation.py), and the grader can kill them all at the end
+             (see grader/grading/isolation.py), and the grader can kill them all at the end
     kill_all with "uid": kill every process of that uid and exit (cleans up what a
              learner's program left running, whatever session it moved to)
 
@@ -255,7 +255,7 @@ def _forward(child: int, number: int) -> None:
 
 def main(argv: list[str]) -> int:
     if len(argv) < 2 or "--" not in argv:
-        print("usage: python -m grader.sandbox SPEC -- ARGV...", file=sys.stderr)
+        print("usage: python -m grader.grading.sandbox SPEC -- ARGV...", file=sys.stderr)
         return 2
     spec = json.loads(argv[0])
     command = argv[argv.index("--") + 1:]

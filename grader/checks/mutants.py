@@ -1,4 +1,4 @@
-"""Mutation testing of a task's tests (scoring rule 5, grader/scoring.py).
+"""Mutation testing of a task's tests (scoring rule 5, grader/checks/scoring.py).
 
 A mutant is the reference solution with one small change inside one function of a learner
 file: a comparison, a boolean operator, a constant, a statement, an ``if`` test, a keyword
@@ -6,7 +6,7 @@ argument or a ``+``/``-``. Each mutant is graded with the kit's own grader. It i
 when a test that passes on the unmutated solutions does not pass on it; a mutant that
 survives shows a mistake a learner could make without losing a point, unless it cannot
 change behaviour at all (an *equivalent* mutant, listed after a review in
-grader/equivalent_mutants.toml).
+grader/checks/equivalent_mutants.toml).
 
 Plain functions, so tests and the ``grade mutants`` command share them: ``generate`` (the
 mutants of one source text), ``grade_baseline`` and ``grade_mutant`` (one grading each),
@@ -35,13 +35,14 @@ from rich.console import Console
 from rich.table import Table
 from rich.text import Text
 
-from grader import KIT_ROOT, runner, tree
-from grader.manifest import Course, Task
-from grader.results import PASSED, TaskResult
-from grader.scoring import MUTANT_GOAL, PUBLIC_MUTANT_GOAL
+from grader import KIT_ROOT
+from grader.grading import runner, tree
+from grader.grading.manifest import Course, Task
+from grader.grading.results import PASSED, TaskResult
+from grader.checks.scoring import MUTANT_GOAL, PUBLIC_MUTANT_GOAL
 
-_PACKAGE_ROOT = Path(__file__).resolve().parent.parent  # where this grader package is imported from
-EQUIVALENTS_PATH = KIT_ROOT / "grader" / "equivalent_mutants.toml"
+_PACKAGE_ROOT = Path(__file__).resolve().parents[2]  # where this grader package is imported from
+EQUIVALENTS_PATH = KIT_ROOT / "grader" / "checks" / "equivalent_mutants.toml"
 # One test process per grading: the side-by-side work is done by grading several mutants.
 OPTIONS = runner.RunOptions(stack="embedded", jobs=1, test_timeout=5, total_timeout=120)
 
@@ -296,7 +297,7 @@ class Baseline:
     possible: int
     passed: dict[str, bool]  # test that passed -> whether it is hidden
     duration: float
-    suite: str = ""  # hash of the test files graded (grader/provenance.py)
+    suite: str = ""  # hash of the test files graded (grader/grading/provenance.py)
 
 
 @dataclass
@@ -379,7 +380,7 @@ def grade_mutants(mutants: list[Mutant], task: Task, course: Course, baseline: B
                   jobs: int = 1, kit_root: Path = KIT_ROOT, options: runner.RunOptions = OPTIONS,
                   progress: Progress | None = None) -> dict[str, MutantResult]:
     """Grade every mutant, ``jobs`` at a time. Side by side, each grading runs in a process
-    of its own (``python -m grader.mutants``): when runner.grade ends it kills every
+    of its own (``python -m grader.checks.mutants``): when runner.grade ends it kills every
     descendant of its process it did not see at its start, which in one process would
     include a concurrent grading's test process. Plain subprocesses, not multiprocessing:
     spawn would re-run the caller's main script, fork would copy its threads' locks."""
@@ -418,7 +419,7 @@ def _grade_in_process(mutant: Mutant, task: Task, course: Course, baseline: Base
         env = {**os.environ, "PYTHONPATH": os.pathsep.join(
             [str(_PACKAGE_ROOT), *filter(None, [os.environ.get("PYTHONPATH")])])}
         try:
-            done = subprocess.run([sys.executable, "-m", "grader.mutants", str(job), str(answer)], env=env,
+            done = subprocess.run([sys.executable, "-m", "grader.checks.mutants", str(job), str(answer)], env=env,
                                   stdin=subprocess.DEVNULL, capture_output=True, timeout=options.total_timeout + 120)
         except subprocess.TimeoutExpired:
             return MutantResult(mutant.id, ERROR, error="the grading process did not finish")
@@ -699,7 +700,7 @@ def write_json(report: Report, path: Path) -> None:
     path.expanduser().write_text(json.dumps(to_dict(report), indent=2) + "\n", encoding="utf-8")
 
 
-if __name__ == "__main__":  # a worker of grade_mutants: python -m grader.mutants JOB ANSWER
-    from grader import mutants as _module  # not __main__'s copy, so pickled classes match
+if __name__ == "__main__":  # a worker of grade_mutants: python -m grader.checks.mutants JOB ANSWER
+    from grader.checks import mutants as _module  # not __main__'s copy, so pickled classes match
 
     _module._worker(*sys.argv[1:3])

@@ -16,7 +16,7 @@ from datetime import UTC, datetime
 from pathlib import Path
 
 from grader import KIT_ROOT
-from grader.results import PASS, TaskResult
+from grader.grading.results import PASS, TaskResult
 
 # GRADE_STATE moves it (the kit's own tests keep theirs in a temporary folder).
 STATE_PATH = Path(os.environ.get("GRADE_STATE") or KIT_ROOT / ".grade-state.json")

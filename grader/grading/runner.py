@@ -1,6 +1,6 @@
 """Run a task's tests in child processes and turn what happened into a TaskResult.
 
-The child is plain pytest with ``grader.plugin`` loaded; the plugin streams events to a
+The child is plain pytest with ``grader.grading.plugin`` loaded; the plugin streams events to a
 file. The parent watches that file: a test that makes no progress for too long gets its
 process killed, and a process that dies (exit, crash, kill) is started again without the
 tests already decided, so every test ends with a verdict.
@@ -27,10 +27,11 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Callable
 
-from grader import KIT_ROOT, diagnose, isolation, protocol, provenance, reap, release, sandbox, stacks, tree
-from grader.manifest import Course, Task
-from grader.protocol import ERROR, NOT_RUN, TIMEOUT
-from grader.results import TaskResult, TestResult, empty_result
+from grader import KIT_ROOT, stacks
+from grader.grading import diagnose, isolation, protocol, provenance, reap, sandbox, tree
+from grader.grading.manifest import Course, Task
+from grader.grading.protocol import ERROR, NOT_RUN, TIMEOUT
+from grader.grading.results import TaskResult, TestResult, empty_result
 from grader.stacks import app as app_process
 
 CHILD_INI = KIT_ROOT / "grader" / "pytest-child.ini"
@@ -129,9 +130,9 @@ def _grade_once(task: Task, impl: tree.Impl, course: Course, options: RunOptions
                 isolation.group_caps() if task.kind == "code" else ""]
         result.trust = app_process.trust_label("; ".join(filter(None, more)))
     test_dirs = task.test_dirs(kit_root, include_hidden=options.include_hidden)
-    if release.is_release(kit_root) and task.files:
+    if provenance.is_release(kit_root) and task.files:
         result.hidden_tests_run = False
-        result.notice(release.NO_HIDDEN_TESTS)
+        result.notice(provenance.NO_HIDDEN_TESTS)
     elif not options.include_hidden:
         result.hidden_tests_run = False
     if not test_dirs:
@@ -185,7 +186,7 @@ def _copy_tests(root: Path, test_dirs: list[Path], kit_root: Path) -> Path:
     cannot rewrite them there, and it needs no access to the checkout at all."""
     # Compiled files come along (copies keep their times, so they stay valid): compiling
     # the package and the tests again in every test process would cost more than a test.
-    shutil.copytree(Path(__file__).resolve().parent, root / "grader", dirs_exist_ok=True)
+    shutil.copytree(Path(__file__).resolve().parent.parent, root / "grader", dirs_exist_ok=True)
     for folder in test_dirs:
         shutil.copytree(folder, root / folder.relative_to(kit_root), dirs_exist_ok=True)
     return root
@@ -367,7 +368,7 @@ class _Session:
             sys.executable, "-m", "pytest", *map(str, self.test_dirs),
             "-c", str(self.kit_root / CHILD_INI.relative_to(KIT_ROOT)), "--rootdir", str(self.kit_root),
             "-p", "pytest_asyncio.plugin", "-p", "pytest_timeout",
-            "-p", "grader.plugin", "-p", "grader.testkit.fixtures",
+            "-p", "grader.grading.plugin", "-p", "grader.testkit.fixtures",
             # No capturing: a learner closing stdout cannot break pytest's capture (the plugin
             # also gives pytest's own output a private copy of stdout).
             "-p", "no:cacheprovider", "-q", "--no-header", "--tb=no", "-s",

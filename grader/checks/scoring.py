@@ -30,12 +30,12 @@ The rules for the tests of a task
     5. Mutants die. ``grade mutants <task>`` grades first-order mutants of the solution;
        aim for ``MUTANT_GOAL`` of the non-equivalent ones killed, and ``PUBLIC_MUTANT_GOAL``
        by the public tests alone, so a learner's own run already catches most mistakes.
-    6. Breaking a must costs its share. ``grader/must_breakers.toml`` holds, for every must
+    6. Breaking a must costs its share. ``grader/checks/must_breakers.toml`` holds, for every must
        rule of the tests, reviewed versions of the solution that each break that one rule as a
        learner who skipped it would (written from the doc, not from the tests: a lockout after
        the sixth failure, a token that works twice, a moderator who may archive...).
        ``selftest`` grades each and fails when one costs less than ``MUST_SHARE`` of the
-       task's points, or when a must rule has no breaker (grader/breakers.py).
+       task's points, or when a must rule has no breaker (grader/checks/breakers.py).
     7. Races and ties are tested. Every rule that two requests can race on (a token works
        once, of concurrent registrations with one email exactly one wins, at most N members,
        a count kept right, a decision made once) is listed under its exercise's ``races`` in
@@ -46,15 +46,15 @@ The rules for the tests of a task
        under ``listings`` and has a test marked ``@pytest.mark.ties("<the endpoint>")`` whose
        items tie on the sort key, inserted out of ``_id`` order and paged with small limits,
        that expects each item exactly once in the stated tiebreak order (``testkit.paging``).
-       ``grader/must_breakers.toml`` holds a breaker of each shape in ``SHAPES`` for each of
+       ``grader/checks/must_breakers.toml`` holds a breaker of each shape in ``SHAPES`` for each of
        them (the same check, then save; a sort without ``_id``; a cursor that forgets it), and
        ``selftest`` fails when one is missing or when the test of its race or listing still
        passes on it.
 """
 
-from grader.breakers import CURSOR_IGNORES_TIEBREAK, NO_TIEBREAK, READ_THEN_WRITE, Breaker
-from grader.manifest import Task
-from grader.results import TaskResult
+from grader.checks.breakers import CURSOR_IGNORES_TIEBREAK, NO_TIEBREAK, READ_THEN_WRITE, Breaker
+from grader.grading.manifest import Task
+from grader.grading.results import TaskResult
 
 MUST_SHARE = 0.05
 DEGENERATE_SHARE = 0.20

@@ -22,7 +22,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from grader import KIT_ROOT
-from grader.manifest import Course, Task
+from grader.grading.manifest import Course, Task
 
 MAX_BYTES = 256 * 1024
 _SKIP = shutil.ignore_patterns("__pycache__", "*.pyc")

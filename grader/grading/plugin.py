@@ -2,7 +2,7 @@
 
 It writes one JSON line per event to the file named by ``GRADER_EVENTS`` and flushes each
 line at once, so the parent process knows how far the run got even if learner code hangs
-or kills the process. The kinds are named in grader/protocol.py; grader/runner.py reads them.
+or kills the process. The kinds are named in grader/grading/protocol.py; grader/grading/runner.py reads them.
 
     {"kind": "collected", "tests": [{"nodeid", "exercise", "weight", "must", "race", "ties"}...]}
                                                         every test, before sharding
@@ -27,7 +27,7 @@ import types
 
 import pytest
 
-from grader import diagnose, protocol, tree
+from grader.grading import diagnose, protocol, tree
 
 DEFAULT_IMPORT_SECONDS = 10
 

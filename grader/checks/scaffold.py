@@ -11,8 +11,8 @@ import re
 from dataclasses import dataclass
 from pathlib import Path
 
-from grader import manifest
-from grader.manifest import ManifestError
+from grader.grading import manifest
+from grader.grading.manifest import ManifestError
 
 SLUG = re.compile(r"[a-z][a-z0-9_]*")  # also the learner module's name, so a Python identifier
 MAX_EXERCISES = 20
@@ -157,7 +157,7 @@ def _doc(task_id, title, learner, cls, ids, titles) -> str:
             "count), what holds when they arrive at the same moment; for a listing, its order and "
             "tiebreak (`_id`).\n",
             "**Example:** TODO: a request and the response it gets.\n",
-            # A ladder of 2 to 4 collapsed hints, from a nudge to the exact call (grader/hints.py).
+            # A ladder of 2 to 4 collapsed hints, from a nudge to the exact call (grader/desk/hints.py).
             f"**Hints** (collapsed; `grade hint {exercise_id}` shows them one at a time):\n",
             '??? tip "Hint 1 of 2"\n    TODO: a nudge: where to look (a concept section, a model, a route).\n',
             '??? tip "Hint 2 of 2"\n    TODO: the exact call or query shape, never the solution\'s code.\n',

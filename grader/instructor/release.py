@@ -16,7 +16,7 @@ files are copied as they are (but caches and virtualenvs), and the command says 
 The copy holds ``release.toml``: from it the grader knows it runs in a learner release, and
 every scorecard says that the hidden tests were not run. Before it returns, the release is
 checked: every learner file of the starter (each task's ``files`` under ``starter/``) must be
-the stub (grader/consistency.py: its methods only raise NotImplementedError), and no file may
+the stub (grader/checks/consistency.py: its methods only raise NotImplementedError), and no file may
 be, or contain, a solution or a hidden test.
 """
 
@@ -29,13 +29,11 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from grader import KIT_ROOT
-from grader.manifest import Course, ManifestError, loads
+from grader.grading.provenance import MARKER, is_release
+from grader.grading.manifest import Course, ManifestError, loads
 
-MARKER = "release.toml"
-NO_HIDDEN_TESTS = ("Hidden tests were not run: this is the learner release of the kit, which has only the public "
-                   "tests. Your instructor's grading also runs hidden tests of the doc's rules, so it can score lower.")
 # Besides the solutions and the hidden tests, which come from course.toml.
-LEFT_OUT = ("tests", ".github", ".ci", "scripts", "grader/equivalent_mutants.toml", "grader/must_breakers.toml")
+LEFT_OUT = ("tests", ".github", ".ci", "scripts", "grader/checks/equivalent_mutants.toml", "grader/checks/must_breakers.toml")
 JUNK = ("__pycache__", ".pytest_cache", ".venv", ".git", ".grade-state.json")
 README_NOTE = """> **Learner release.** This copy of the kit has no reference solutions and no hidden tests:
 > `make grade` scores the public tests and says so. The instructor sections below describe
@@ -58,10 +56,6 @@ class Written:
     files: list[str]
     source: str  # "commit 1a2b3c4d5e6f (HEAD)", or the working tree and why
     warnings: list[str] = field(default_factory=list)
-
-
-def is_release(kit_root: Path = KIT_ROOT) -> bool:
-    return (kit_root / MARKER).is_file()
 
 
 def withheld(course: Course) -> list[str]:
@@ -178,7 +172,7 @@ def _learner_files(courses: list[Course]) -> list[str]:
 
 def _not_stubs(out: Path, courses: list[Course]) -> list[str]:
     """The learner files of the starter, in the release at ``out``, that are not the stub."""
-    from grader import consistency
+    from grader.checks import consistency
 
     problems = []
     for rel in _learner_files(courses):
@@ -259,7 +253,7 @@ def write(out: Path, course: Course, kit_root: Path = KIT_ROOT, commit: str | No
         readme = out / "README.md"
         if readme.is_file():
             readme.write_text(README_NOTE + readme.read_text(encoding="utf-8"), encoding="utf-8")
-        from grader import provenance
+        from grader.grading import provenance
 
         (out / MARKER).write_text(
             "# The learner release of the kit, written by `grade release`. The grader reads this file:\n"

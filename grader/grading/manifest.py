@@ -19,6 +19,8 @@ FORMAT_VERSIONS = (1,)  # the values of [course] format_version this grader read
 # Task ids and slugs name folders and files (tasks/01-user.md, grader/public/task01, test_01_4_login.py).
 TASK_ID = re.compile(r"[A-Za-z0-9]+")
 SLUG = re.compile(r"[a-z0-9][a-z0-9_-]*")
+# A task doc's exercise section: "## 01.4 Log in", "## M01.1 Daily sales" (<task id>.<number>).
+EXERCISE_HEADING = re.compile(r"^##\s+([A-Za-z0-9]+\.\d+)\s+(.*?)\s*$")
 
 
 class ManifestError(Exception):
@@ -73,7 +75,7 @@ class Exercise:
     title: str
     points: int
     anchor: str
-    # Scoring rule 7 (grader/scoring.py): the rules of this exercise that concurrent requests
+    # Scoring rule 7 (grader/checks/scoring.py): the rules of this exercise that concurrent requests
     # race on, and the listings whose stated order its tests check with ties.
     races: tuple[str, ...] = ()
     listings: tuple[Listing, ...] = ()

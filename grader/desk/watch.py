@@ -15,8 +15,8 @@ from pathlib import Path
 from typing import Callable
 
 from grader import KIT_ROOT
-from grader.manifest import Course, Task
-from grader.tree import Impl, TreeError
+from grader.grading.manifest import Course, Task
+from grader.grading.tree import Impl, TreeError
 
 POLL_SECONDS = 0.5
 SETTLE_SECONDS = 0.2  # an editor's save can be several writes: wait for them to settle

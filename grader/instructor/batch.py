@@ -26,8 +26,8 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Callable
 
-from grader.manifest import Task
-from grader.protocol import EXIT_NOT_GRADED
+from grader.grading.manifest import Task
+from grader.grading.protocol import EXIT_NOT_GRADED
 
 GRADED, NOT_GRADED, ERROR = "graded", "not graded", "error"
 STACK = "local"  # the trusted mode: the learner's app in its own sandboxed process

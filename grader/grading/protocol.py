@@ -7,7 +7,7 @@ boundary lives here, so the two sides cannot drift apart."""
 # field changes meaning or goes away; adding a field does not need a new version.
 SCHEMA_VERSION = 1
 
-# Event kinds: one JSON line each in the file named by GRADER_EVENTS (see grader/plugin.py).
+# Event kinds: one JSON line each in the file named by GRADER_EVENTS (see grader/grading/plugin.py).
 COLLECTED = "collected"  # tests: [{nodeid, exercise, weight, must, race, ties}], every test before sharding
 COLLECT_ERROR = "collect_error"  # message: a test file that could not be collected
 IMPORT_START = "import_start"  # file: a learner file is about to be imported

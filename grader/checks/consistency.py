@@ -7,10 +7,9 @@ import re
 from pathlib import Path
 
 from grader import KIT_ROOT
-from grader.manifest import Course, Task, github_anchor  # github_anchor: callers still import it from here
+from grader.desk import hints
+from grader.grading.manifest import EXERCISE_HEADING, Course, Task, github_anchor
 
-# "## 01.4 Log in", "## M01.1 Daily sales": an exercise id is <task id>.<number>.
-EXERCISE_HEADING = re.compile(r"^##\s+([A-Za-z0-9]+\.\d+)\s+(.*?)\s*$")
 # test_01_4_login.py, test_01_4_login_hidden.py, test_m01_2_totals.py: task, exercise number, words.
 TEST_FILE_NAME = re.compile(r"test_([A-Za-z0-9]+)_(\d+)_\w+\.py")
 
@@ -296,9 +295,8 @@ def check_events(course: Course, root: Path = KIT_ROOT) -> list[str]:
 
 def check_hints(course: Course, root: Path = KIT_ROOT) -> list[str]:
     """Every exercise of a code task ends with a ladder of 2 to 4 hints in the shape that the
-    docs site and ``grade hint`` read (grader/hints.py). An environment task needs none, but
+    docs site and ``grade hint`` read (grader/desk/hints.py). An environment task needs none, but
     any hints it has are checked too."""
-    from grader import hints  # imported here: hints reads EXERCISE_HEADING from this module
 
     problems = []
     for task in course.tasks:

@@ -14,7 +14,7 @@ a time::
     ??? tip "Hint 2 of 3"
         ...
 
-``parse`` reads the ladders, ``problems`` says what is wrong with them (``grader.consistency``
+``parse`` reads the ladders, ``problems`` says what is wrong with them (``grader.checks.consistency``
 runs it on every task doc), ``for_exercise`` gives one exercise's hints."""
 
 import re
@@ -23,8 +23,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from grader import KIT_ROOT
-from grader.consistency import EXERCISE_HEADING  # "## 01.4 Log in": the heading of an exercise section
-from grader.manifest import Course, ManifestError, github_anchor
+from grader.grading.manifest import EXERCISE_HEADING, Course, ManifestError, github_anchor
 
 MIN_HINTS, MAX_HINTS = 2, 4
 INDENT = "    "

@@ -1,4 +1,4 @@
-"""Degenerate versions of a task's solution, for scoring rule 4 (grader/scoring.py): one
+"""Degenerate versions of a task's solution, for scoring rule 4 (grader/checks/scoring.py): one
 learner method at a time replaced by "raise the error its docstring names first" or by
 "return None" (which is also what a method that does nothing returns), and, as the
 yardstick, by the stub's ``raise NotImplementedError``.
@@ -12,8 +12,9 @@ import re
 from dataclasses import dataclass
 from pathlib import Path
 
-from grader import KIT_ROOT, tree
-from grader.manifest import Course, Task
+from grader import KIT_ROOT
+from grader.grading import tree
+from grader.grading.manifest import Course, Task
 
 EXERCISE_IN_DOCSTRING = re.compile(r"Exercise\s+([A-Za-z]*\d+\.\d+)")
 ERRORS_ALIAS = "_kit_errors"

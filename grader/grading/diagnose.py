@@ -4,7 +4,7 @@ sentence naming what went wrong and, when learner code is at fault, where (file:
 import os
 from types import TracebackType
 
-from grader import protocol
+from grader.grading import protocol
 
 NEEDS_SERVICES = "needs a real database"  # a skip reason asking for a real stack starts so
 MESSAGE_LIMIT = 2000  # a learner's 10 MB exception message must not become a 10 MB result

@@ -1,6 +1,6 @@
 """Test the tests. For every task, on the embedded and the local stack: the solutions earn
 full marks and the (pristine) starter earns zero, and every exercise has public tests; the
-static checks of ``consistency`` pass; and the scoring rules of ``grader/scoring.py`` hold
+static checks of ``consistency`` pass; and the scoring rules of ``grader/checks/scoring.py`` hold
 (weights, must tests named in the doc, degenerate methods earn next to nothing, breaking a
 must rule costs at least its share). Tests marked ``needs_services`` run on local."""
 
@@ -16,9 +16,11 @@ from pathlib import Path
 from rich.console import Console
 from rich.table import Table
 
-from grader import KIT_ROOT, breakers, consistency, degenerate, runner, scoring, tree
-from grader.manifest import Course, Task
-from grader.results import PASSED, ExerciseResult, TaskResult, TestResult
+from grader import KIT_ROOT
+from grader.checks import breakers, consistency, degenerate, scoring
+from grader.grading import runner, tree
+from grader.grading.manifest import Course, Task
+from grader.grading.results import PASSED, ExerciseResult, TaskResult, TestResult
 
 
 @dataclass
@@ -54,7 +56,7 @@ def check_task(task: Task, course: Course, stack: str = "embedded",
             public.problems.append(f"{exercise.id} has no public test")
     checks = [full, public]
     if stack == STACKS[0]:  # weights do not depend on the stack: check them once
-        weights = Check(f"task {task.id}: weights follow the scoring rules (grader/scoring.py)")
+        weights = Check(f"task {task.id}: weights follow the scoring rules (grader/checks/scoring.py)")
         weights.problems += scoring.weight_problems(solved)
         doc = KIT_ROOT / task.doc
         if doc.is_file():
@@ -115,7 +117,7 @@ def check_degenerates(task: Task, course: Course) -> Check:
 def check_breakers(task: Task, course: Course, must_rules: dict[str, set[str]],
                    solved: TaskResult | None = None) -> Check:
     """Scoring rules 6 and 7: every must rule of the task's tests has at least one reviewed
-    breaker (grader/must_breakers.toml), and each breaker of a must rule costs at least
+    breaker (grader/checks/must_breakers.toml), and each breaker of a must rule costs at least
     MUST_SHARE of the task's points; with ``solved`` (the solutions' grading), every race and
     ordered listing of the manifest has its test and its breakers, and each shape breaker
     fails the test of its race or listing. A breaker is graded on embedded with the tests of

@@ -1,9 +1,9 @@
-"""Must breakers, for scoring rule 6 (grader/scoring.py): reviewed versions of a task's
+"""Must breakers, for scoring rule 6 (grader/checks/scoring.py): reviewed versions of a task's
 solution that each break one rule the doc states as a must, the way a learner who skipped
 that rule would, and nothing else. ``selftest`` grades each and fails when one costs less
 than ``MUST_SHARE`` of the task's points, or when a must rule of the tests has no breaker.
 
-They live in ``grader/must_breakers.toml``: each entry names its task, the must rule in the
+They live in ``grader/checks/must_breakers.toml``: each entry names its task, the must rule in the
 doc's words, the exercise whose tests should catch it, and an exact text replacement in one
 learner file of the solution. They were written from the task docs, not from the tests, so
 they check the tests against the doc rather than the other way round.
@@ -13,10 +13,11 @@ import tomllib
 from dataclasses import dataclass
 from pathlib import Path
 
-from grader import KIT_ROOT, tree
-from grader.manifest import Course, Task
+from grader import KIT_ROOT
+from grader.grading import tree
+from grader.grading.manifest import Course, Task
 
-FILE = KIT_ROOT / "grader" / "must_breakers.toml"
+FILE = KIT_ROOT / "grader" / "checks" / "must_breakers.toml"
 
 
 class BreakerError(Exception):
@@ -24,7 +25,7 @@ class BreakerError(Exception):
 
 
 # The shapes of scoring rule 7: a break of a race (the manifest's ``races``) or of an ordered
-# listing (its ``listings``), named by ``target``; see SHAPES in grader/scoring.py.
+# listing (its ``listings``), named by ``target``; see SHAPES in grader/checks/scoring.py.
 READ_THEN_WRITE, NO_TIEBREAK, CURSOR_IGNORES_TIEBREAK = "read-then-write", "no-tiebreak", "cursor-ignores-tiebreak"
 
 

@@ -17,8 +17,9 @@ import threading
 from pathlib import Path
 from typing import Callable, Sequence
 
-from grader import KIT_ROOT, tree
-from grader.manifest import Course, Task
+from grader import KIT_ROOT
+from grader.grading import tree
+from grader.grading.manifest import Course, Task
 
 
 def files_of(tasks: list[Task]) -> list[str]:
@@ -62,7 +63,7 @@ def run(build_tree: Callable[[], tree.Built], host: str, port: int, say=print,
             proc.send_signal(signal.SIGTERM)
 
     def watch_saves() -> None:
-        from grader import watch
+        from grader.desk import watch
 
         for _ in watch.saves(list(reload_files)):
             saved.set()

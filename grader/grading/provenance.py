@@ -1,11 +1,22 @@
 """What a result was computed from, so an instructor can tell later exactly what was
 graded and by which tests: the sha256 of every learner file taken, the kit's commit, and
-one hash over the test suites that ran."""
+one hash over the test suites that ran; and whether this copy of the kit is a learner
+release (``grade release`` writes its marker)."""
 
 import hashlib
 import subprocess
 from dataclasses import asdict
 from pathlib import Path
+
+from grader import KIT_ROOT
+
+MARKER = "release.toml"  # at the top of a learner release: what it was built from
+NO_HIDDEN_TESTS = ("Hidden tests were not run: this is the learner release of the kit, which has only the public "
+                   "tests. Your instructor's grading also runs hidden tests of the doc's rules, so it can score lower.")
+
+
+def is_release(kit_root: Path = KIT_ROOT) -> bool:
+    return (kit_root / MARKER).is_file()
 
 
 def kit_commit(kit_root: Path) -> str:

@@ -3,12 +3,12 @@ nothing else decides scores or statuses."""
 
 from dataclasses import asdict, dataclass, field
 
-from grader.manifest import Task
-# Outcomes and statuses are defined in grader/protocol.py; other modules import them from here too.
-from grader.protocol import (
+from grader.grading.manifest import Task
+# Outcomes and statuses are defined in grader/grading/protocol.py; other modules import them from here too.
+from grader.grading.protocol import (
     ERROR, FAIL, FAILED, NOT_RUN, PARTIAL, PASS, PASSED, SCHEMA_VERSION, STATUS_ERROR, STATUS_NEEDS_SERVICES, TIMEOUT,
 )
-from grader.protocol import NEEDS_SERVICES  # noqa: F401  (re-exported)
+from grader.grading.protocol import NEEDS_SERVICES  # noqa: F401  (re-exported)
 
 NOTICE_LIMIT = 2000
 
@@ -20,7 +20,7 @@ class TestResult:
     message: str = ""
     hidden: bool = False
     duration: float = 0.0
-    weight: int = 1  # share of the exercise's points (see "Scoring" in grader/scoring.py)
+    weight: int = 1  # share of the exercise's points (see "Scoring" in grader/checks/scoring.py)
     must: str = ""  # the must-rule of the task doc this test checks, if any
     race: str = ""  # the manifest's race this test sends concurrent requests for, if any
     ties: str = ""  # the manifest's ordered listing this test pages through ties of, if any
