@@ -11,7 +11,7 @@ IMPL  ?= starter
 EX    ?= $(TASK)
 STACK ?= embedded
 
-.PHONY: setup grade doctor list progress test verify unit serve watch hint bench clean stack-up stack-grade stack-down
+.PHONY: setup grade doctor list progress test verify selftest unit serve watch hint bench clean stack-up stack-grade stack-down
 .PHONY: docs docs-build
 
 setup: $(STAMP)
@@ -58,8 +58,11 @@ docs: $(STAMP)  ## the docs site at http://$(DOCS_ADDR)/, reloading as the docs 
 docs-build: $(STAMP)  ## the docs site into site/, strictly: a broken link or anchor fails the build
 	NO_MKDOCS_2_WARNING=1 $(BIN)/mkdocs build --strict --site-dir site
 
-verify: $(STAMP)  ## solutions earn full marks, the starter zero, manifest/docs/tests agree
+verify: $(STAMP)  ## solutions earn full marks, the starter zero, manifest/docs/tests agree (every task)
 	@$(GRADE) selftest
+
+selftest: $(STAMP)  ## make selftest TASK=03: the checks of `make verify` for one task
+	@$(GRADE) selftest $(TASK)
 
 test: unit verify  ## everything CI runs
 

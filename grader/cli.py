@@ -207,14 +207,19 @@ def doctor_command(
 
 
 @app.command("selftest")
-def selftest_command() -> None:
+def selftest_command(tasks: list[str] = typer.Argument(None, help="Only these tasks (e.g. 03); every task by default.")) -> None:
     """Test the tests: solutions earn full marks, the starter earns zero, and the manifest,
     docs and test markers agree. Exits 1 when anything is wrong."""
     from grader.checks import selftest
 
     if provenance.is_release():
         _fail("this is the learner release of the kit: it has no solutions or hidden tests to check.")
-    ok = selftest.run(_load_course(), console)
+    course = _load_course()
+    try:
+        chosen = [course.find(task).id for task in tasks or []]
+    except ManifestError as exc:
+        _fail(str(exc))
+    ok = selftest.run(course, console, chosen or None)
     raise typer.Exit(0 if ok else 1)
 
 

@@ -62,3 +62,13 @@ def grade_tree(course, learner_tree):
         return runner.grade(course.find("01"), impl, course, options)
 
     return grade
+
+
+def pytest_terminal_summary(terminalreporter):
+    """After the summary: each failed test with the command that runs it alone."""
+    failed = terminalreporter.stats.get("failed", []) + terminalreporter.stats.get("error", [])
+    if not failed:
+        return
+    terminalreporter.section("run a failed test again alone")
+    for report in dict.fromkeys(r.nodeid for r in failed):
+        terminalreporter.line(f".venv/bin/python -m pytest '{report}'")

@@ -9,12 +9,14 @@ import os
 import subprocess
 import sys
 import tempfile
+import time
 from concurrent.futures import ThreadPoolExecutor
+from collections.abc import Iterator
 from dataclasses import dataclass, field, fields
 from pathlib import Path
 
 from rich.console import Console
-from rich.table import Table
+from rich.markup import escape
 
 from grader import KIT_ROOT
 from grader.checks import breakers, consistency, degenerate, scoring
@@ -37,9 +39,10 @@ def _grade(task: Task, course: Course, impl: str, stack: str) -> TaskResult:
 
 
 def check_task(task: Task, course: Course, stack: str = "embedded",
-               graded: dict[str, TaskResult] | None = None) -> list[Check]:
-    """The checks of one task on one stack; ``graded``, when given, receives the solutions'
-    grading under the task's id (its tests' must rules and shapes are read from it)."""
+               graded: dict[str, TaskResult] | None = None) -> Iterator[Check]:
+    """The checks of one task on one stack, each as soon as it is known; ``graded``, when
+    given, receives the solutions' grading under the task's id (its tests' must rules and
+    shapes are read from it)."""
     reference = "solutions" if task.files else "starter"  # an environment task has no learner files
     solved = _grade(task, course, reference, stack)
     if graded is not None:
@@ -54,14 +57,15 @@ def check_task(task: Task, course: Course, stack: str = "embedded",
     for exercise in solved.exercises:
         if not any(not t.hidden for t in exercise.tests):
             public.problems.append(f"{exercise.id} has no public test")
-    checks = [full, public]
+    yield full
+    yield public
     if stack == STACKS[0]:  # weights do not depend on the stack: check them once
         weights = Check(f"task {task.id}: weights follow the scoring rules (grader/checks/scoring.py)")
         weights.problems += scoring.weight_problems(solved)
         doc = KIT_ROOT / task.doc
         if doc.is_file():
             weights.problems += scoring.doc_problems(task, solved, doc.read_text(encoding="utf-8"))
-        checks.append(weights)
+        yield weights
     if task.kind == "code":
         started = _grade(task, course, "starter", stack)
         zero = Check(f"{on}: the starter earns zero")
@@ -69,8 +73,7 @@ def check_task(task: Task, course: Course, stack: str = "embedded",
             for test in exercise.tests:
                 if test.outcome == PASSED:
                     zero.problems.append(f"{exercise.id}: {test.name} passes on the starter")
-        checks.append(zero)
-    return checks
+        yield zero
 
 
 def check_degenerates(task: Task, course: Course) -> Check:
@@ -197,23 +200,43 @@ def _grade_apart(exercise_id: str, folder: Path) -> ExerciseResult:
 TEST_FIELDS = {f.name for f in fields(TestResult)}
 
 
-def run(course: Course, console: Console) -> bool:
-    checks = [Check("manifest, docs, starter and solutions agree", consistency.check_all(course))]
-    graded: dict[str, TaskResult] = {}
-    for stack in STACKS:
-        for task in course.tasks:
-            checks += check_task(task, course, stack, graded if stack == STACKS[0] else None)
-    for task in course.tasks:
+RERUN = "make selftest TASK={task}"  # how to check one task again (or: grade selftest {task})
+
+
+def run(course: Course, console: Console, task_ids: list[str] | None = None) -> bool:
+    """Every check of the chosen tasks (all by default), each printed as it finishes, then
+    the failed ones again at the end with the command that runs their task's checks alone."""
+    tasks = [course.find(t) for t in task_ids] if task_ids else list(course.tasks)
+    started = time.monotonic()
+    checks: list[tuple[str, Check]] = []  # (task id or "", check)
+
+    def done(task_id: str, check: Check, since: float) -> None:
+        checks.append((task_id, check))
+        mark = "[green]ok[/green]" if not check.problems else "[red]FAILED[/red]"
+        console.print(f"{mark} {escape(check.name)} [dim]({time.monotonic() - since:.0f} s)[/dim]", highlight=False)
+        for problem in check.problems:
+            console.print(f"    [red]{escape(problem)}[/red]", highlight=False)
+
+    since = time.monotonic()
+    done("", Check("manifest, docs, starter and solutions agree", consistency.check_all(course)), since)
+    for task in tasks:
+        graded: dict[str, TaskResult] = {}
+        for stack in STACKS:
+            since = time.monotonic()
+            for check in check_task(task, course, stack, graded if stack == STACKS[0] else None):
+                done(task.id, check, since)
+                since = time.monotonic()
         if task.kind == "code":
-            checks.append(check_degenerates(task, course))
-            checks.append(check_breakers(task, course, scoring.must_rules(graded[task.id]), graded[task.id]))
-    table = Table(title="Kit self-check")
-    table.add_column("Check")
-    table.add_column("Result")
-    for check in checks:
-        result = "[green]ok[/green]" if not check.problems else "[red]" + "\n".join(check.problems) + "[/red]"
-        table.add_row(check.name, result)
-    console.print(table)
-    failed = sum(bool(c.problems) for c in checks)
-    console.print(f"{len(checks) - failed} of {len(checks)} checks passed.")
-    return failed == 0
+            since = time.monotonic()
+            done(task.id, check_degenerates(task, course), since)
+            since = time.monotonic()
+            done(task.id, check_breakers(task, course, scoring.must_rules(graded[task.id]), graded[task.id]), since)
+    failed = [(task_id, check) for task_id, check in checks if check.problems]
+    console.print(f"{len(checks) - len(failed)} of {len(checks)} checks passed "
+                  f"({len(tasks)} task{'s' * (len(tasks) != 1)}, {time.monotonic() - started:.0f} s).", highlight=False)
+    if failed:
+        console.print("[red]Failed:[/red]")
+        for task_id, check in failed:
+            again = f"   [dim](again: {RERUN.format(task=task_id)})[/dim]" if task_id else ""
+            console.print(f"  {escape(check.name)}{again}", highlight=False)
+    return not failed
