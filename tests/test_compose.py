@@ -889,7 +889,7 @@ def test_analytics_health_is_503_and_names_what_is_down():
     try:
         started = time.monotonic()
         status, body = service.get("/health")
-        assert time.monotonic() - started < 8
+        assert time.monotonic() - started < 30  # a hang, not a busy machine: the probe must give up long before this
         assert service.healthcheck() != 0
     finally:
         code, output = service.stop()

@@ -236,7 +236,7 @@ def test_misuse_exits_2():
 def test_a_real_run_on_task_01(course):
     started = time.monotonic()
     report = mutants.run(course.find("01"), course, function="validate_password", limit=6, jobs=2)
-    assert time.monotonic() - started < 60
+    assert time.monotonic() - started < 180
     assert report.baseline.total == report.baseline.possible == 100
     hidden = sum(report.baseline.passed.values())
     assert 0 < hidden < len(report.baseline.passed)  # public and hidden tests both ran

@@ -199,6 +199,6 @@ def test_an_app_that_stops_answering_is_waited_for_once(monkeypatch):
         started = time.monotonic()
         with pytest.raises(remote.AppUnavailable):
             app.ensure_running()
-        assert first >= 0.6 and time.monotonic() - started < 0.1
+        assert first >= 0.6 and time.monotonic() - started < 0.5  # no second wait of 0.6 s
     finally:
         listener.close()

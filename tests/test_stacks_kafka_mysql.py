@@ -77,7 +77,7 @@ def test_a_message_goes_through_a_consumer_group(broker):
     assert received is not None, f"nothing arrived within 15 s; errors: {errors}"
     assert received.value() == payload
     # About 3 s here; with librdkafka's default timeouts the group join alone takes ~23 s.
-    assert time.monotonic() - start < 10
+    assert time.monotonic() - start < 18  # the default would be ~23 s: room for a busy machine, none for the default
 
 
 def test_a_stopped_broker_is_gone(broker):
@@ -92,7 +92,7 @@ def test_no_broker_at_the_address():
     address = f"127.0.0.1:{free_port()}"
     start = time.monotonic()
     backend = kafka.external({"KAFKA_BOOTSTRAP_SERVERS": address})
-    assert time.monotonic() - start < 5
+    assert time.monotonic() - start < 15
     assert not backend.ready
     assert f"Kafka at {address} did not answer" in backend.problem
     assert "Connection refused" in backend.problem and "--stack local" in backend.problem
@@ -133,7 +133,7 @@ def test_no_mysql_at_the_address():
     port = free_port()
     start = time.monotonic()
     backend = mysql.external({"MYSQL_HOST": "127.0.0.1", "MYSQL_PORT": str(port)})
-    assert time.monotonic() - start < 5
+    assert time.monotonic() - start < 15
     assert not backend.ready
     assert f"MySQL at 127.0.0.1:{port} did not answer" in backend.problem
     assert "Connection refused" in backend.problem and "--stack local" in backend.problem
