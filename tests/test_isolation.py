@@ -56,11 +56,16 @@ class Listener:
         self.sock.close()
 
 
+HOLDERS = "3601"  # the argument of the `sleep` processes that hold the prying grading's ports
+
+
 def _prying_tree(tmp_path: Path, port: int, marker: str) -> Path:
     """The solutions, whose auth module at import reaches for the machine's loopback, leaves a
-    file in /dev/shm, binds 400 fixed ports and, when the machine's loopback was out of reach
-    (in a network namespace, so only there), has children take every ephemeral port there is
-    and hold them: a learner who wants to disturb the gradings beside theirs."""
+    file in /dev/shm and binds 400 fixed ports; when the machine's loopback was out of reach
+    (in a network namespace, so only there), its first login has children take every
+    ephemeral port there is and hold them (as `sleep 3601` processes, which the test waits
+    for), then fails saying whether the exhaustion worked: a learner who wants to disturb the
+    gradings beside theirs."""
     root = tmp_path / "prying"
     for rel in FILES:
         (root / rel).parent.mkdir(parents=True, exist_ok=True)
@@ -87,41 +92,52 @@ def _prying_tree(tmp_path: Path, port: int, marker: str) -> Path:
         "        _held.append(_b)\n"
         "    except OSError:\n"
         "        pass\n"
-        "import os as _os, time as _t\n"
-        "try:\n"
-        "    _lo, _hi = map(int, open('/proc/sys/net/ipv4/ip_local_port_range').read().split())\n"
-        "except (OSError, ValueError):\n"
-        "    _lo, _hi = 32768, 60999\n"
-        "_step = (_hi - _lo + 40) // 40  # 40 children of under 1024 descriptors each hold the whole range\n"
-        "for _k in range(40 if _isolated else 0):\n"
-        "    if _os.fork() == 0:\n"
-        "        for _port in range(_lo + _k * _step, min(_hi + 1, _lo + (_k + 1) * _step)):\n"
-        "            try:\n"
-        "                _b = _s.socket()\n"
-        "                _b.bind(('127.0.0.1', _port))\n"
-        "                _held.append(_b)\n"
-        "            except OSError:\n"
-        "                pass\n"
-        "        _t.sleep(3600)\n"
-        "        _os._exit(0)\n"
-        "_exhausted = False  # no free port left to bind: a server or an app could not start here\n"
-        "_until = _t.monotonic() + (2 if _isolated else 0)\n"
-        "while not _exhausted and _t.monotonic() < _until:\n"
-        "    try:\n"
-        "        _s.create_server(('127.0.0.1', 0)).close()\n"
-        "        _t.sleep(0.1)\n"
-        "    except OSError:\n"
-        "        _exhausted = True\n"
     )
-    proof = (  # the prying grading shows that its attack worked: its logins fail, saying so
-        "\nif _exhausted:\n"
-        "    async def _out_of_ports(self, *args, **kwargs):\n"
-        "        raise RuntimeError('no port left to bind: the exhaustion worked')\n"
-        "    AuthService.login = _out_of_ports\n"
+    # At the first login the app listens already: taking its port would only stop it starting.
+    proof = (
+        "\nimport os as _os, time as _t\n"
+        "_exhausted = None\n"
+        "def _exhaust():\n"
+        "    try:\n"
+        "        lo, hi = map(int, open('/proc/sys/net/ipv4/ip_local_port_range').read().split())\n"
+        "    except (OSError, ValueError):\n"
+        "        lo, hi = 32768, 60999\n"
+        "    step = (hi - lo + 40) // 40  # 40 children of under 1024 descriptors each hold the range\n"
+        "    for k in range(40):\n"
+        "        if _os.fork() == 0:\n"
+        "            for port in range(lo + k * step, min(hi + 1, lo + (k + 1) * step)):\n"
+        "                try:\n"
+        "                    b = _s.socket()\n"
+        "                    b.bind(('127.0.0.1', port))\n"
+        "                    _os.set_inheritable(b.fileno(), True)\n"
+        "                    _held.append(b)\n"
+        "                except OSError:\n"
+        "                    pass\n"
+        f"            _os.execvp('sleep', ['sleep', '{HOLDERS}'])\n"
+        "    until = _t.monotonic() + 3\n"
+        "    while _t.monotonic() < until:\n"
+        "        try:\n"
+        "            _s.create_server(('127.0.0.1', 0)).close()\n"
+        "            _t.sleep(0.05)\n"
+        "        except OSError:\n"
+        "            return True\n"
+        "    return False\n"
+        "async def _exhausting_login(self, *args, **kwargs):\n"
+        "    global _exhausted\n"
+        "    if _exhausted is None:\n"
+        "        _exhausted = _exhaust()\n"
+        "    raise RuntimeError('no port left to bind: the exhaustion worked' if _exhausted else 'a port was left')\n"
+        "if _isolated:\n"
+        "    AuthService.login = _exhausting_login\n"
     )
     auth = root / FILES[0]
     auth.write_text(prying + auth.read_text() + proof)
     return root
+
+
+def _holders() -> int:
+    ps = subprocess.run(["ps", "-eo", "args"], capture_output=True, text=True).stdout
+    return sum(line.strip() == f"sleep {HOLDERS}" for line in ps.splitlines())
 
 
 def _grade_cli(impl: Path | str, tmp_path: Path, name: str, stack: str = "local", env: dict | None = None):
@@ -150,7 +166,11 @@ def test_gradings_side_by_side_cannot_reach_each_other_or_the_machine(tmp_path):
         listener.reached.clear()
         # Two gradings at once on local: one prying, one of the solutions beside it.
         pry, pry_json, _ = _grade_cli(prying, tmp_path, "prying")
-        time.sleep(3)  # the other starts its servers and its app while the prying one holds every port
+        # The other starts its servers and its app while the prying one holds every port.
+        deadline = time.monotonic() + 180
+        while _holders() < 40 and time.monotonic() < deadline and pry.poll() is None:
+            time.sleep(0.2)
+        assert _holders() >= 40, "the prying grading never took its ports: this test would prove nothing"
         honest, honest_json, _ = _grade_cli("solutions", tmp_path, "honest")
         for process in (pry, honest):
             process.communicate(timeout=600)
