@@ -115,6 +115,8 @@ def site(tmp_path_factory, graded) -> Path:
 def test_the_site_builds_strictly_with_every_page_and_anchor(site, course, graded):
     assert (site / "index.html").is_file() and (site / "grading" / "index.html").is_file()
     assert (site / "progress" / "index.html").is_file()
+    for page in ("instructors", "maintainers"):  # README.md's section for everyone else links them
+        assert (site / page / "index.html").is_file(), f"the site has no page docs/{page}.md"
     assert json.loads((site / "progress.json").read_text(encoding="utf-8")) == graded["data"]
     home = (site / "index.html").read_text(encoding="utf-8")
     assert "<h1" in home and "Social Commerce Platform" in home  # README.md is the home page
@@ -124,6 +126,8 @@ def test_the_site_builds_strictly_with_every_page_and_anchor(site, course, grade
         missing = [e.anchor for e in task.exercises if e.anchor not in ids]
         assert not missing, f"{task.doc}: no element with the manifest's anchor {missing}"
         assert f'href="{page_url(task)}"' in home, f"the home page does not link {task.doc} as a page"
+    for page in ("grading/", "progress/", "instructors/", "maintainers/"):  # README.md's docs/x.md links
+        assert f'href="{page}"' in home, f"the home page does not link {page} as a page"
 
 
 def test_without_a_progress_file_the_site_serves_an_empty_one(tmp_path):
@@ -159,7 +163,7 @@ def test_github_markdown_reads_the_same_on_the_site(kit_copy, tmp_path):
     (kit_copy / "docs" / "screenshots" / "picture.png").write_bytes(b"\x89PNG\r\n\x1a\n")
     _append(kit_copy / "tasks" / "01-user.md", '\n??? tip "Hint 1 of 2"\n    Check the lock first:\n'
                                                "    - find the user\n    - then the lock\n\n"
-                                               "Back to [the README](../README.md#learners).\n")
+                                               "Back to [the README](../README.md#how-you-work).\n")
     done = build(tmp_path / "site", None, kit_copy / "mkdocs.yml")
     assert done.returncode == 0, done.stdout + done.stderr
     home = (tmp_path / "site" / "index.html").read_text(encoding="utf-8")
@@ -172,7 +176,7 @@ def test_github_markdown_reads_the_same_on_the_site(kit_copy, tmp_path):
     hint = re.search(r"<details class=\"tip\"( open)?>\s*<summary>Hint 1 of 2</summary>(.*?)</details>", task, re.DOTALL)
     assert hint and not hint.group(1), "a hint is a folded <details> block"
     assert re.search(r"<ul>\s*<li>find the user</li>", hint.group(2))
-    assert '<a href="../../#learners">the README</a>' in task  # README.md is the home page
+    assert '<a href="../../#how-you-work">the README</a>' in task  # README.md is the home page
 
 
 @pytest.mark.parametrize("link, named", [("tasks/99-nope.md", "99-nope.md"),
@@ -263,7 +267,7 @@ def screenshot(tab, name: str) -> None:
 
 
 def test_every_page_loads_cleanly_with_its_anchors_hints_search_and_copy_buttons(page, served, course):
-    for path in ("", "grading/", "progress/"):
+    for path in ("", "grading/", "progress/", "instructors/", "maintainers/"):
         page.goto(served + path)
         page.wait_for_load_state("load")
     for task in course.tasks:
