@@ -3,15 +3,16 @@ their progress, `make serve` answered a bare 500 for a file with a syntax error,
 learner file read as ModuleNotFoundError, and each restart of `make serve` logged its
 import chatter."""
 
+import json
 import shutil
 from pathlib import Path
 
 import pytest
 from typer.testing import CliRunner
 
-from grader import KIT_ROOT, stacks
+from grader import KIT_ROOT, cli, stacks
 from grader.desk import docsite, state
-from grader.grading import runner, tree
+from grader.grading import results, runner, tree
 
 cli_runner = CliRunner()
 USERS = "backend/services/users.py"
@@ -31,6 +32,82 @@ def _copy_of(kit_folder: str, tmp_path: Path, name: str) -> Path:
     target = tmp_path / name
     shutil.copytree(KIT_ROOT / kit_folder, target, ignore=shutil.ignore_patterns("__pycache__"))
     return target
+
+
+# -- 1. only the learner's own work is their progress -------------------------------------------
+
+def _result(course, impl_label="starter"):
+    return results.empty_result(course.find("01"), impl_label, "embedded")
+
+
+def test_what_counts_as_the_learners_own_work(course, tmp_path, monkeypatch):
+    monkeypatch.delenv(state.WORK_ENV, raising=False)
+    elsewhere = _copy_of("starter", tmp_path, "elsewhere")
+    fork = tmp_path / "fork"
+    shutil.copytree(KIT_ROOT / "starter", fork / "starter", ignore=shutil.ignore_patterns("__pycache__"))
+    result = _result(course)
+    for own in ("starter", str(KIT_ROOT / "starter"), str(KIT_ROOT)):  # the kit's starter/, however named
+        assert state.not_recorded(result, tree.resolve_impl(own, course)) == "", own
+    solutions = state.not_recorded(result, tree.resolve_impl("solutions", course))
+    assert solutions.startswith("Not recorded as your progress: these are the reference solutions")
+    assert "`make grade TASK=01`" in solutions
+    for other in (elsewhere, fork, KIT_ROOT / "tests" / "fixtures"):
+        why = state.not_recorded(result, tree.Impl(str(other), other))
+        assert why.startswith(f"Not recorded as your progress: {other} is not your working folder, starter/"), why
+        assert "\n" not in why
+    assert "only 01.4 was graded" in state.not_recorded(result, tree.resolve_impl("starter", course), ("01.4",))
+    assert state.not_recorded(_result(course).not_graded("down"), tree.resolve_impl("starter", course)) == (
+        "Not recorded as your progress: nothing was graded.")
+    # A learner who keeps their work elsewhere names it; then that folder is theirs, and
+    # the kit's stubs are not (they would lower the result).
+    monkeypatch.setenv(state.WORK_ENV, str(fork))  # a whole checkout stands for its starter/
+    assert state.not_recorded(result, tree.resolve_impl(str(fork), course)) == ""
+    assert state.not_recorded(result, tree.resolve_impl(str(fork / "starter"), course)) == ""
+    assert f"is not your working folder, {(fork / 'starter').resolve()} ({state.WORK_ENV})" in state.not_recorded(
+        result, tree.resolve_impl("starter", course))
+    assert state.not_recorded(result, tree.resolve_impl("solutions", course)).startswith(
+        "Not recorded as your progress: these are the reference solutions")
+
+
+def test_grading_solutions_or_another_folder_keeps_the_learners_progress(tmp_path, progress):
+    env = {"COLUMNS": "250"}
+    mine = cli_runner.invoke(cli.app, ["task", "01"], env=env)  # the learner's own starter/: recorded
+    assert mine.exit_code == 0, mine.output
+    assert "Not recorded" not in mine.output
+    recorded = json.loads(progress.read_text())["01"]
+    assert (recorded["impl"], recorded["total"]) == ("starter", 0)
+    site = state.progress_path(progress)
+    page = json.loads(site.read_text())["tasks"]["01"]
+
+    other = _copy_of("solutions", tmp_path, "other")  # full marks, but not the learner's work
+    for impl, why in (("solutions", "these are the reference solutions"),
+                      (str(other), f"{other} is not your working folder, starter/")):
+        out = cli_runner.invoke(cli.app, ["task", "01", "--impl", impl], env=env)
+        assert out.exit_code == 0, out.output
+        assert "Total: 100 / 100" in out.output
+        assert f"Not recorded as your progress: {why}" in out.output
+        saved = json.loads(progress.read_text())["01"]
+        assert (saved["impl"], saved["total"], saved["graded_at"]) == ("starter", 0, recorded["graded_at"])
+        assert json.loads(site.read_text())["tasks"]["01"] == page  # the docs site's progress page too
+    shown = cli_runner.invoke(cli.app, ["progress"], env=env)
+    row = next(line for line in shown.output.splitlines() if " 01 " in line)
+    assert "0 / 100" in row and "starter" in row and "100 / 100" not in row
+
+
+def test_a_learner_working_elsewhere_keeps_their_progress_from_the_kits_stubs(tmp_path, progress, monkeypatch):
+    mine = _copy_of("starter", tmp_path, "mine")
+    shutil.copy(KIT_ROOT / "solutions" / USERS, mine / USERS)  # 01.7 and 01.8 done
+    monkeypatch.setenv(state.WORK_ENV, str(mine))
+    env = {"COLUMNS": "250"}
+    out = cli_runner.invoke(cli.app, ["task", "01", "--impl", str(mine)], env=env)
+    assert out.exit_code == 0 and "Not recorded" not in out.output, out.output
+    total = json.loads(progress.read_text())["01"]["total"]
+    assert total > 0 and f"Total: {total:g} / 100" in out.output
+    stubs = cli_runner.invoke(cli.app, ["task", "01"], env=env)  # the kit's starter/: 0 / 100
+    assert "Total: 0 / 100" in stubs.output
+    assert (f"Not recorded as your progress: starter is not your working folder, {mine.resolve()} "
+            f"({state.WORK_ENV}); `make grade TASK=01 IMPL={mine}` grades your work.") in stubs.output
+    assert json.loads(progress.read_text())["01"]["total"] == total
 
 
 # -- 3a. a deleted learner file -------------------------------------------------------------------

@@ -39,8 +39,9 @@ def _learner(tmp_path):
     return mine
 
 
-def test_the_compact_scorecard_offers_a_hint_after_three_failing_gradings(tmp_path, progress):
+def test_the_compact_scorecard_offers_a_hint_after_three_failing_gradings(tmp_path, progress, monkeypatch):
     mine = _learner(tmp_path)
+    monkeypatch.setenv(state.WORK_ENV, str(mine))  # the learner's work lives there: it is their progress
     outputs = [runner.invoke(cli.app, ["task", "01.7", "--impl", str(mine)]) for _ in range(1)]
     assert "Total: 5 / 5" in outputs[0].output and not progress.exists()  # one exercise is not progress
     outputs = [runner.invoke(cli.app, ["task", "01", "--impl", str(mine)], env={"COLUMNS": "160"}) for _ in range(3)]
