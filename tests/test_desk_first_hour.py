@@ -4,15 +4,22 @@ learner file read as ModuleNotFoundError, and each restart of `make serve` logge
 import chatter."""
 
 import json
+import os
 import shutil
+import signal
+import subprocess
+import sys
+import time
 from pathlib import Path
 
+import httpx
 import pytest
 from typer.testing import CliRunner
 
 from grader import KIT_ROOT, cli, stacks
 from grader.desk import docsite, state
 from grader.grading import results, runner, tree
+from grader.stacks.process import free_port
 
 cli_runner = CliRunner()
 USERS = "backend/services/users.py"
@@ -157,3 +164,87 @@ def test_the_restore_command_follows_where_the_file_was_taken_from(course, tmp_p
         tree.build(tree.resolve_impl(str(plain), course), course.find("01"), course)
 
 
+# -- 2 and 3b. make serve ---------------------------------------------------------------------------
+
+class Served:
+    def __init__(self, impl: Path, tmp_path: Path):
+        self.port = free_port()
+        self.url = f"http://127.0.0.1:{self.port}"
+        self.log = tmp_path / "serve.log"
+        env = {**os.environ, "MONGODB_URL": "mongomock://", "COLUMNS": "1000"}  # a line is a line
+        with open(self.log, "wb") as log:
+            self.proc = subprocess.Popen(
+                [sys.executable, "-m", "grader", "serve", "--impl", str(impl), "--port", str(self.port), "--reload"],
+                cwd=KIT_ROOT, env=env, stdout=subprocess.DEVNULL, stderr=log, start_new_session=True)  # this kit's code
+
+    def lines(self) -> list[str]:
+        return [line for line in self.log.read_text(encoding="utf-8", errors="replace").splitlines() if line.strip()]
+
+    def wait_for(self, check, what: str, seconds: float = 60):
+        deadline = time.monotonic() + seconds
+        while True:
+            try:
+                found = check()
+                if found:
+                    return found
+            except httpx.HTTPError:
+                pass
+            assert time.monotonic() < deadline and self.proc.poll() is None, f"{what}; the log:\n" + "\n".join(
+                self.lines())
+            time.sleep(0.3)
+
+    def stop(self) -> None:
+        os.killpg(self.proc.pid, signal.SIGTERM)
+        assert self.proc.wait(timeout=90) == 0
+
+
+def test_serve_answers_a_file_with_a_syntax_error_with_the_kits_error_body(tmp_path):
+    mine = _copy_of("starter", tmp_path, "mine")
+    shutil.copy(KIT_ROOT / "solutions" / AUTH, mine / AUTH)
+    lines = (mine / USERS).read_text(encoding="utf-8").splitlines()
+    (mine / USERS).write_text("\n".join([*lines, "def broken(:"]) + "\n", encoding="utf-8")
+    line = len(lines) + 1
+    served = Served(mine, tmp_path)
+    try:
+        users = served.wait_for(lambda: httpx.get(served.url + "/users", timeout=2), "GET /users got no answer")
+        assert users.status_code == 500 and users.headers["content-type"] == "application/json"
+        error = users.json()["error"]
+        assert error["code"] == "module_unavailable"
+        why = f"{USERS}, line {line}: SyntaxError: invalid syntax. Nothing in this file can run until it is fixed."
+        assert error["message"] == f"This endpoint needs {USERS}, which cannot be used: {why}"
+        assert error["details"] == {"exception": "ModuleUnavailable", "text": why, "file": USERS, "line": line,
+                                    "where": f"{USERS}:{line}"}
+        for path in ("/users/6b135ddb2c110eab91d0ba48",):  # every endpoint of that file
+            assert httpx.get(served.url + path).json()["error"]["code"] == "module_unavailable"
+        login = httpx.post(served.url + "/login", json={"email": "ada@example.com", "password": "Lovelace1815"})
+        assert login.status_code == 401, login.text  # auth.py's endpoints work: an unknown email is refused
+        served.wait_for(lambda: any(line == f"not available: {why.rstrip('.')}; its endpoints answer 500 with this"
+                                    for line in served.lines()), "the log does not say what is not available")
+        assert not any("the starter's version is served" in line for line in served.lines())
+    finally:
+        served.stop()
+
+
+def test_each_restart_of_serve_is_one_line(tmp_path):
+    mine = _copy_of("starter", tmp_path, "mine")
+    served = Served(mine, tmp_path)
+    try:
+        served.wait_for(lambda: httpx.get(served.url + "/users", timeout=2).status_code == 501, "no 501 from a stub")
+        started = served.lines()
+        assert not any(line.startswith("kit: import") or line.startswith("INFO:") for line in started), started
+        shutil.copy(KIT_ROOT / "solutions" / USERS, mine / USERS)
+        served.wait_for(lambda: len(served.lines()) > len(started), "no line after a save")
+        served.wait_for(lambda: httpx.get(served.url + "/users", timeout=2).status_code == 200, "no 200 after a save")
+        (mine / USERS).write_text((mine / USERS).read_text() + "\nundefined_name\n")
+        served.wait_for(lambda: len(served.lines()) > len(started) + 1, "no line after the second save")
+        time.sleep(1)  # anything else the restarts would print
+        after = served.lines()[len(started):]
+        assert len(after) == 2, after
+        assert after[0].endswith(f"{USERS} changed: restarted (the in-memory database starts empty); "
+                                 "every file imports"), after
+        last = len((mine / USERS).read_text().splitlines())
+        assert after[1].endswith(f"{USERS} changed: restarted (the in-memory database starts empty); importing "
+                                 f"{USERS} failed at line {last}: NameError: name 'undefined_name' is not defined; "
+                                 "its endpoints answer 500 with this"), after
+    finally:
+        served.stop()
