@@ -125,19 +125,19 @@ def grade_task(
     except KeyboardInterrupt:
         err.print("grade: interrupted; every test process was stopped and nothing was saved.")
         raise typer.Exit(130)
-    show(result, course, record=not exercises and state.worth_keeping(result, chosen), verbose=verbose)
+    show(result, course, unrecorded=state.not_recorded(result, chosen, exercises), verbose=verbose)
     _write_outputs(result, outputs)
     if not result.graded:  # nothing was judged: a stack that was not ready is never a score
         raise typer.Exit(EXIT_NOT_GRADED)
 
 
-def show(result, course: manifest.Course, record: bool, verbose: bool = False) -> None:
-    """Keep the result as the learner's progress (``record``: not for one exercise alone,
-    nor for the solutions), then print the scorecard: compact, or the full table."""
+def show(result, course: manifest.Course, unrecorded: str, verbose: bool = False) -> None:
+    """Keep the result as the learner's progress unless ``unrecorded`` says why not (see
+    state.not_recorded), then print the scorecard, compact or the full table, and that line."""
     from grader.desk import docsite
 
     stuck: set[str] = set()
-    if record:
+    if not unrecorded:
         entry = state.save(result)
         from grader.desk import hints
 
@@ -150,9 +150,11 @@ def show(result, course: manifest.Course, record: bool, verbose: bool = False) -
                       markup=False)
     if verbose:
         render.scorecard(result, console)
-        return
-    base = docsite.served_url()
-    render.compact(result, console, link=lambda doc: docsite.link(doc, base), stuck=frozenset(stuck))
+    else:
+        base = docsite.served_url()
+        render.compact(result, console, link=lambda doc: docsite.link(doc, base), stuck=frozenset(stuck))
+    if unrecorded:
+        console.print(Text(render.inert(unrecorded), style="dim"), soft_wrap=True)  # a command to copy whole
 
 
 def _write_outputs(result, outputs: dict[str, Path]) -> None:
@@ -365,7 +367,7 @@ def watch_command(
 
     def grade_once() -> None:
         result = runner.grade(chosen, source, course, options)
-        show(result, course, record=state.worth_keeping(result, source))
+        show(result, course, unrecorded=state.not_recorded(result, source))
 
     watch.run(grade_once, watch.watched_files(chosen, source, course), say=lambda text: console.print(
         Text(render.inert(text), style="dim")), poll=poll)

@@ -39,8 +39,9 @@ def _learner(tmp_path):
     return mine
 
 
-def test_the_compact_scorecard_offers_a_hint_after_three_failing_gradings(tmp_path, progress):
+def test_the_compact_scorecard_offers_a_hint_after_three_failing_gradings(tmp_path, progress, monkeypatch):
     mine = _learner(tmp_path)
+    monkeypatch.setenv(state.WORK_ENV, str(mine))  # the learner's work lives there: it is their progress
     outputs = [runner.invoke(cli.app, ["task", "01.7", "--impl", str(mine)]) for _ in range(1)]
     assert "Total: 5 / 5" in outputs[0].output and not progress.exists()  # one exercise is not progress
     outputs = [runner.invoke(cli.app, ["task", "01", "--impl", str(mine)], env={"COLUMNS": "160"}) for _ in range(3)]
@@ -105,10 +106,11 @@ def test_a_response_body_in_a_message_is_reduced_to_what_explains():
     assert render.reduce_message("no body here") == "no body here"
 
 
-def test_the_running_app_answers_501_for_a_stub_and_has_a_start_page(tmp_path):
+def test_the_running_app_answers_501_for_a_stub_and_has_a_start_page():
     port = free_port()
     env = {**os.environ, "MONGODB_URL": "mongomock://"}
-    proc = subprocess.Popen([sys.executable, "-m", "grader", "serve", "--port", str(port)], cwd=tmp_path, env=env,
+    # From the kit's folder: `-m grader` is then this kit's code, not the one installed.
+    proc = subprocess.Popen([sys.executable, "-m", "grader", "serve", "--port", str(port)], cwd=KIT_ROOT, env=env,
                             stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, start_new_session=True)
     try:
         url = f"http://127.0.0.1:{port}"
@@ -142,7 +144,7 @@ def test_serve_reload_restarts_the_app_with_a_saved_file(tmp_path):
     url = f"http://127.0.0.1:{port}"
     env = {**os.environ, "MONGODB_URL": "mongomock://"}
     proc = subprocess.Popen([sys.executable, "-m", "grader", "serve", "--impl", str(mine), "--port", str(port),
-                             "--reload"], cwd=tmp_path, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
+                             "--reload"], cwd=KIT_ROOT, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
                             start_new_session=True)
 
     def login_status(wanted: int) -> None:

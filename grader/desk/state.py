@@ -7,7 +7,7 @@
                            (every task of the course, graded or not; see docs/)
 
 Both are git-ignored, and written whole through a temporary file, so a reader never sees
-half of one.
+half of one. Only gradings of the learner's own working folder are kept (``not_recorded``).
 """
 
 import json
@@ -22,6 +22,8 @@ from grader.grading.results import PASS, TaskResult
 STATE_PATH = Path(os.environ.get("GRADE_STATE") or KIT_ROOT / ".grade-state.json")
 PROGRESS_SCHEMA = 1
 NOT_GRADED = "not graded"
+# Names the learner's working folder when it is not the kit's starter/ (see working_folder).
+WORK_ENV = "GRADE_WORK"
 STUCK_AFTER = 3  # gradings in a row that do not pass an exercise before the scorecard offers a hint
 
 
@@ -41,10 +43,45 @@ def _write(path: Path, data: dict) -> None:
     tmp.replace(path)
 
 
-def worth_keeping(result: TaskResult, impl) -> bool:
-    """A learner's progress is their own work, graded: not the reference solutions, and not
-    a run that could not grade anything (a stack that was down)."""
-    return impl.kind != "solutions" and result.graded
+def _folder(path: Path) -> Path:
+    """A folder as grading takes it: a whole checkout of the kit stands for its starter/."""
+    path = path.expanduser().absolute()
+    if not (path / "backend").is_dir() and (path / "starter" / "backend").is_dir():
+        path = path / "starter"
+    return path.resolve()
+
+
+def working_folder(kit_root: Path = KIT_ROOT) -> Path:
+    """The learner's own work: the kit's starter/, or the folder GRADE_WORK names (for a
+    learner who keeps their work outside the kit and grades it with --impl PATH)."""
+    named = os.environ.get(WORK_ENV, "").strip()
+    return _folder(Path(named)) if named else (kit_root / "starter").resolve()
+
+
+def not_recorded(result: TaskResult, impl, exercises=(), kit_root: Path = KIT_ROOT) -> str:
+    """Why this grading is not kept as the learner's progress, in one line for the
+    scorecard; "" when it is kept. Progress is the learner's own work, graded whole: not
+    the reference solutions, a kit fixture or any other folder (they would replace, and
+    most often lower, the learner's result), nor one exercise alone, nor a run that could
+    not grade anything (a stack that was down)."""
+    named = os.environ.get(WORK_ENV, "").strip()
+    again = f"make grade TASK={result.task}" + (f" IMPL={named}" if named else "")
+    if not result.graded:
+        return "Not recorded as your progress: nothing was graded."
+    if impl.kind == "solutions":
+        return f"Not recorded as your progress: these are the reference solutions; `{again}` grades your work."
+    own = working_folder(kit_root)
+    source = (kit_root / "starter").resolve() if impl.source is None else _folder(Path(impl.source))
+    if source != own:
+        if named:
+            return (f"Not recorded as your progress: {impl.label} is not your working folder, {own} "
+                    f"({WORK_ENV}); `{again}` grades your work.")
+        return (f"Not recorded as your progress: {impl.label} is not your working folder, starter/; "
+                f"`{again}` grades your work (set {WORK_ENV}=PATH if it lives elsewhere).")
+    if exercises:
+        return (f"Not recorded as your progress: only {', '.join(exercises)} was graded; `{again}` grades "
+                "and records the whole task.")
+    return ""
 
 
 def _now() -> str:

@@ -106,15 +106,46 @@ def check_file(source: Path, rel: str) -> tuple[bytes | None, str]:
     return data, ""
 
 
+def _git_root(path: Path) -> Path | None:
+    for folder in (path, *path.parents):
+        if (folder / ".git").exists():  # a folder in a clone, or a file in a worktree
+            return folder
+    return None
+
+
+def restore_hint(source: Path, rel: str, starter: Path) -> str:
+    """How to get a deleted learner file back, from where it was taken: git when its folder
+    is in a checkout (``git checkout -- starter/...`` from the kit's own folder), else the
+    starter's stub."""
+    source = source.absolute()
+    root = _git_root(source)
+    if root is not None:
+        inside = (source / rel).relative_to(root).as_posix()
+        here = root == Path.cwd().absolute()
+        return f"restore it with `{'git' if here else f'git -C {root}'} checkout -- {inside}`"
+    if source == starter.absolute():
+        return f"take starter/{rel} from a fresh copy of the kit"
+    return f"start again from the starter's stub: `cp {starter / rel} {source / rel}`"
+
+
+def missing_file(source: Path, rel: str, starter: Path) -> str:
+    return f"{rel} is missing; {restore_hint(source, rel, starter)}"
+
+
 def build(impl: Impl, task: Task, course: Course, kit_root: Path = KIT_ROOT, *, strict: bool = False) -> Built:
     """Copy the starter and ``shared/`` into a fresh folder and lay the task's learner files
-    over it. ``strict`` (the trusted stacks): a file that does not parse is not taken either."""
+    over it. ``strict`` (the trusted stacks): a file that does not parse is not taken either.
+    A folder given with --impl must have every file of the task (else it is likely not the
+    folder meant); a file deleted from the kit's own starter is reported on each exercise."""
     if impl.source is not None:
         missing = [f for f in task.files if not os.path.lexists(impl.source / f)]
         if missing:
+            # Some files there: the learner's folder, one file deleted; none: another folder.
+            restore = "".join(f" {missing_file(impl.source, f, kit_root / course.starter)}."
+                              for f in missing if len(missing) < len(task.files))
             raise TreeError(
                 f"{impl.label} has no {', '.join(missing)}: task {task.id} needs "
-                f"{', '.join(task.files)} (paths inside a tree laid out like starter/)."
+                f"{', '.join(task.files)} (paths inside a tree laid out like starter/).{restore}"
             )
     return lay_out(impl, task.files, course, kit_root, strict=strict, prefix=f"grade-{task.id}-")
 
@@ -137,6 +168,8 @@ def lay_out(impl: Impl, files, course: Course, kit_root: Path = KIT_ROOT, *, str
         for rel in files:
             source = impl.source if impl.source is not None else starter
             if not os.path.lexists(source / rel):
+                if not os.path.lexists(root / rel):  # deleted from the starter: nothing to fall back on
+                    built.refused[rel] = missing_file(source, rel, starter)
                 continue  # the starter's copy stays (see above)
             data, problem = check_file(source, rel)
             if data is not None and not (problem and strict):

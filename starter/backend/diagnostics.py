@@ -9,7 +9,9 @@
   named once, with its line, and refused at once on every request that needs it, instead
   of failing or hanging each of those requests. The rest of the app keeps working.
 - ``block_modules``: modules the grader already knows are broken (an import that ended
-  the process) are refused the same way.
+  the process, a file it did not take) are refused the same way.
+- ``module_unavailable``: a request that needs a refused module answers 500 with the kit's
+  error body naming the file, the line and the error (always, like a stub's 501).
 """
 
 import faulthandler
@@ -74,7 +76,7 @@ def health_proof(challenge: str) -> str:
 
 
 class ModuleUnavailable(ImportError):
-    """A module the grader found broken before the app started."""
+    """A module the grader found broken before the app started (``name``: which one)."""
 
 
 class _Blocker(MetaPathFinder):
@@ -83,7 +85,7 @@ class _Blocker(MetaPathFinder):
 
     def find_spec(self, fullname, path=None, target=None):
         if fullname in self.reasons:
-            raise ModuleUnavailable(self.reasons[fullname])
+            raise ModuleUnavailable(self.reasons[fullname], name=fullname)
         return None
 
 
@@ -214,6 +216,24 @@ def not_implemented(exc: BaseException) -> dict | None:
                "where": f"{path}:{lineno} in {frame.f_code.co_name}", "text": str(exc)[:TEXT_LIMIT]}
     return {"error": {"code": "not_implemented", "message": message,
                       "details": {k: v for k, v in details.items() if v}}}
+
+
+_LINE = re.compile(r"\bline (\d+)")
+
+
+def module_unavailable(exc: ModuleUnavailable) -> dict:
+    """The 500 body for a request that needs a learner module that cannot be used (it does
+    not import, or its file was not taken): which file, where and why, in the words of what
+    refused it. ``exception`` and ``text`` are as ``describe`` has them: the grader reads those."""
+    reason = str(exc)[:TEXT_LIMIT]
+    rel = exc.name.replace(".", "/") + ".py" if exc.name else None
+    found = _LINE.search(reason)
+    details = {"exception": type(exc).__name__, "text": reason, "file": rel,
+               "line": int(found.group(1)) if found else None,
+               "where": f"{rel}:{found.group(1)}" if rel and found else None}
+    needs = f"This endpoint needs {rel}, which cannot be used: " if rel else "This endpoint cannot run: "
+    return {"error": {"code": "module_unavailable", "message": needs + reason,
+                      "details": {k: v for k, v in details.items() if v is not None}}}
 
 
 def describe(exc: BaseException) -> dict:

@@ -100,16 +100,16 @@ def create_app(
     async def health(request: Request) -> JSONResponse:
         try:
             await request.app.state.db.command("ping")
+            body, status = {"status": "healthy", "database": "connected"}, 200
         except Exception as exc:  # any driver error means "not reachable"
             body = {"status": "unhealthy", "database": "unreachable", "detail": str(exc)[:200]}
-            return JSONResponse(body, status_code=503)
-        body = {"status": "healthy", "database": "connected"}
+            status = 503
         proof = diagnostics.health_proof(request.headers.get(diagnostics.CHALLENGE_HEADER, ""))
         if proof:
             body["proof"] = proof
-        if diagnostics.unavailable():
+        if diagnostics.unavailable():  # with the database down too: `grade serve` reports them
             body["unavailable_modules"] = diagnostics.unavailable()
-        return JSONResponse(body)
+        return JSONResponse(body, status_code=status)
 
     return app
 
@@ -144,6 +144,12 @@ def _install_error_handlers(app: FastAPI) -> None:
         if body is None:
             raise exc
         return JSONResponse(body, status_code=501)
+
+    @app.exception_handler(diagnostics.ModuleUnavailable)
+    async def module_unavailable(_: Request, exc: diagnostics.ModuleUnavailable) -> JSONResponse:
+        # A learner module that does not import (or was not taken): the file, line and error,
+        # on every endpoint that needs it, instead of a bare 500.
+        return JSONResponse(diagnostics.module_unavailable(exc), status_code=500)
 
     @app.exception_handler(AppError)
     async def app_error(_: Request, exc: AppError) -> JSONResponse:
