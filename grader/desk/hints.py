@@ -3,10 +3,10 @@
 Each exercise section of a code task's doc (``## 01.4 Log in`` up to the next ``## `` heading)
 ends with a ladder of 2 to 4 hints, from a nudge (where to look) to the exact call or query
 shape, never the solution itself. They are collapsed admonitions (mkdocs-material,
-pymdownx.details), so the docs site shows them closed and ``grade hint 01.4`` shows them one at
-a time::
+pymdownx.details), so the docs site shows them closed and ``make hint EX=01.4`` shows them one
+at a time::
 
-    **Hints** (collapsed; `grade hint 01.4` shows them one at a time):
+    **Hints** (collapsed; `make hint EX=01.4` shows them one at a time):
 
     ??? tip "Hint 1 of 3"
         The first hint, indented 4 spaces; it may span lines and hold `code`.
@@ -27,8 +27,11 @@ from grader.grading.manifest import EXERCISE_HEADING, Course, ManifestError, git
 
 MIN_HINTS, MAX_HINTS = 2, 4
 INDENT = "    "
-# The exact shapes of the intro line and of a hint block's title line.
-INTRO = re.compile(r"^\*\*Hints\*\* \(collapsed; `grade hint (?P<id>[^`]*)` shows them one at a time\):$")
+# The exact shapes of the intro line and of a hint block's title line. The intro names the
+# command in its make form, which works in a new shell from the kit's folder (`grade` is in
+# .venv/bin, not on the PATH).
+INTRO_TEXT = "**Hints** (collapsed; `make hint EX={id}` shows them one at a time):"
+INTRO = re.compile("^" + re.escape(INTRO_TEXT).replace(re.escape("{id}"), "(?P<id>[^`]*)") + "$")
 TITLE = re.compile(r'^\?\?\? tip "Hint (?P<k>\d+) of (?P<n>\d+)"$')
 # What is recognised as meant to be one, well formed or not.
 INTRO_LIKE = re.compile(r"^\*\*Hints\*\*")
@@ -149,7 +152,7 @@ def problems(doc_text: str, exercise_ids, *, required: bool = True) -> list[str]
 
 def _section_problems(section: _Section, must: bool, anchors: set[str]) -> list[str]:
     eid, hints, count = section.id, section.hints, len(section.hints)
-    expected_intro = f"**Hints** (collapsed; `grade hint {eid}` shows them one at a time):"
+    expected_intro = intro_line(eid)
     found = []
     for line in section.leftovers:
         found.append(f"{eid}: a leftover '**Hints:**' bullet list on line {line}; turn it into "
@@ -167,7 +170,7 @@ def _section_problems(section: _Section, must: bool, anchors: set[str]) -> list[
         if not match:
             found.append(f"{eid}: the hints intro line on line {line} is {text!r}, not '{expected_intro}'")
         elif match.group("id") != eid:
-            found.append(f"{eid}: the hints intro line on line {line} names `grade hint {match.group('id')}`, "
+            found.append(f"{eid}: the hints intro line on line {line} names `make hint EX={match.group('id')}`, "
                          f"another exercise; it should name {eid}")
         if hints and line > hints[0].line:
             found.append(f"{eid}: the hints intro line on line {line} comes after hint 1; put it before the hints")
@@ -192,6 +195,11 @@ def _section_problems(section: _Section, must: bool, anchors: set[str]) -> list[
             if anchor not in anchors:
                 found.append(f"{eid}: hint {k} (line {hint.line}) links to #{anchor}, which is no heading of the doc")
     return found
+
+
+def intro_line(exercise_id: str) -> str:
+    """The intro line of an exercise's hint ladder, as the docs and ``grade new-task`` write it."""
+    return INTRO_TEXT.format(id=exercise_id)
 
 
 def for_exercise(course: Course, exercise_id: str, kit_root: Path = KIT_ROOT) -> list[str]:
