@@ -213,3 +213,33 @@ def for_exercise(course: Course, exercise_id: str, kit_root: Path = KIT_ROOT) ->
     except (OSError, UnicodeDecodeError):
         return []  # a missing doc is reported by consistency.check_docs
     return parse(text).get(exercise_id, [])
+
+
+_STUB_DOC = re.compile(r"\s*Exercise\s+([A-Za-z0-9]+\.\d+)\b")
+
+
+def stub_owners(course: Course, kit_root: Path = KIT_ROOT) -> dict[str, str]:
+    """``<file>::<method>`` -> the exercise it belongs to
+    (``backend/services/auth.py::AuthService.validate_password`` -> ``01.2``), from the
+    docstrings of the starter's learner files, which begin "Exercise 01.2."; so a verdict
+    about a method (still a stub, or raising) can be traced to its exercise."""
+    import ast
+
+    owners: dict[str, str] = {}
+
+    def visit(nodes, rel: str, prefix: str) -> None:
+        for node in nodes:
+            if isinstance(node, ast.ClassDef):
+                visit(node.body, rel, f"{prefix}{node.name}.")
+            elif isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef)):
+                found = _STUB_DOC.match(ast.get_docstring(node) or "")
+                if found:
+                    owners[f"{rel}::{prefix}{node.name}"] = found.group(1)
+
+    for rel in sorted({f for task in course.tasks for f in task.files}):
+        try:
+            tree = ast.parse((kit_root / course.starter / rel).read_text(encoding="utf-8"))
+        except (OSError, UnicodeDecodeError, SyntaxError, ValueError):
+            continue  # a missing or broken starter file is reported by consistency.check_stubs
+        visit(tree.body, rel, "")
+    return owners
