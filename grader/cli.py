@@ -222,7 +222,8 @@ def _write_outputs(result, outputs: dict[str, Path]) -> None:
 
 @app.command("task")
 def task_command(
-    task: str = typer.Argument(..., help="Task id (01 or 1) or slug (user); an exercise id (01.4) grades only it."),
+    task: str = typer.Argument(..., help="Task id (01 or 1) or slug (user); an exercise id (01.4 or 1.4) grades "
+                               "only it."),
     impl: str = typer.Option("starter", "--impl", help="starter, solutions, or a directory laid out like starter/."),
     stack: str = typer.Option("embedded", "--stack", help="embedded (in-process self-check, default), local (real "
                               "servers started here, your app in its own process) or services (servers at MONGODB_URL...)."),

@@ -52,7 +52,8 @@ def _new_shell_env(state_file: Path) -> dict[str, str]:
     """The environment of a new shell in the kit's folder: no virtualenv on the PATH, none
     active, no make variables inherited; a private progress file (never the kit's own)."""
     venv_bins = {os.path.realpath(Path(sys.prefix) / "bin"), os.path.realpath(KIT_ROOT / ".venv" / "bin")}
-    path = [p for p in os.environ.get("PATH", os.defpath).split(os.pathsep) if p and os.path.realpath(p) not in venv_bins]
+    path = [p for p in os.environ.get("PATH", os.defpath).split(os.pathsep)
+            if p and os.path.realpath(p) not in venv_bins]
     env = {k: v for k, v in os.environ.items() if k not in {
         "VIRTUAL_ENV", "PYTHONPATH", "PYTHONHOME", "MAKEFLAGS", "MAKELEVEL", "MFLAGS",
         "TASK", "IMPL", "STACK", "EX", "VERBOSE"}}
@@ -83,8 +84,9 @@ def _printed_strings(path: Path) -> list[tuple[int, str]]:
     skip: set[int] = set()
     for node in ast.walk(tree):
         body = getattr(node, "body", None)
-        if isinstance(body, list) and body and isinstance(body[0], ast.Expr) and isinstance(body[0].value, ast.Constant):
-            skip.add(id(body[0].value))
+        first = body[0] if isinstance(body, list) and body else None
+        if isinstance(first, ast.Expr) and isinstance(first.value, ast.Constant):
+            skip.add(id(first.value))
         if isinstance(node, ast.Call) and getattr(node.func, "attr", None) in ("Option", "Argument"):
             skip.update(id(sub) for sub in ast.walk(node))
         if isinstance(node, ast.FunctionDef) and node.name in AUTHOR_COMMANDS:
@@ -99,8 +101,8 @@ def _old_forms(paths) -> list[str]:
             for path in paths for line, text in _printed_strings(path) for match in OLD_FORM.finditer(text)]
 
 
-OURS = [KIT_ROOT / "grader" / rel for rel in ("cli.py", "desk/hints.py", "desk/watch.py", "checks/scaffold.py")] + sorted(
-    (KIT_ROOT / "grader" / "render").glob("*.py"))
+OURS = [KIT_ROOT / "grader" / rel for rel in ("cli.py", "desk/hints.py", "desk/watch.py", "checks/scaffold.py")]
+OURS += sorted((KIT_ROOT / "grader" / "render").glob("*.py"))
 
 
 def test_the_cli_and_renderers_print_no_grade_command_and_no_bare_option():
@@ -136,9 +138,9 @@ def _what_a_learner_sees(tmp_path, monkeypatch) -> str:
     render.compact(started, console, stuck=frozenset({"01.2"}), verbose_command=render.commands.grade(
         "01", "/tmp/my fork", "local", verbose=True))
     shown.append(console.file.getvalue())
-    for args in (["hint", "01.1"], ["hint", "01"], ["hint", ""], ["task", ""], ["task", "01.9"], ["task", "01", "--stack",
-                 "cloud"], ["task", "01", "--impl", ""], ["watch", "00"], ["watch", "01", "--stack", "services"],
-                 ["watch", ""]):
+    for args in (["hint", "01.1"], ["hint", "01"], ["hint", ""], ["task", ""], ["task", "01.9"],
+                 ["task", "01", "--stack", "cloud"], ["task", "01", "--impl", ""], ["watch", "00"],
+                 ["watch", "01", "--stack", "services"], ["watch", ""]):
         out = runner.invoke(cli.app, args, env={"COLUMNS": "200"})
         shown.append(out.output)
     return "\n".join(shown)
@@ -149,7 +151,8 @@ def test_every_command_printed_for_a_learner_is_a_make_command_of_the_makefile(t
     assert not OLD_FORM.search(_plain(seen.replace("use --stack local", ""))), seen  # the trust line: see xfail
     printed = sorted({m.group(0) for m in MAKE_COMMAND.finditer(seen)})
     expected = {"make grade TASK=01 VERBOSE=1", "make hint EX=01.2", "make hint EX=01.1", "make grade TASK=01",
-                "make grade TASK=01 IMPL='/tmp/my fork' STACK=local VERBOSE=1", "make grade TASK=00", "make watch TASK=01"}
+                "make grade TASK=01 IMPL='/tmp/my fork' STACK=local VERBOSE=1", "make grade TASK=00",
+                "make watch TASK=01"}
     assert expected <= set(printed), printed
     state_file = tmp_path / "dry-state.json"
     for command in printed:
@@ -162,8 +165,9 @@ def test_every_command_printed_for_a_learner_is_a_make_command_of_the_makefile(t
             name, _, value = variable.partition("=")
             probe = _make([target, f"{name}=zz-probe"], state_file, dry=True)
             assert probe.stdout != base.stdout, (command, name)  # a variable the target passes on
-            assert (f'"{value}"' in run.stdout) or (name, value, "--verbose") == ("VERBOSE", "1", run.stdout.split()[-1]), (
-                command, run.stdout)  # with the value printed
+            flag = run.stdout.split()[-1]
+            passed_on = f'"{value}"' in run.stdout or (name, value, flag) == ("VERBOSE", "1", "--verbose")
+            assert passed_on, (command, run.stdout)  # with the value printed
     assert not state_file.exists()
 
 
@@ -171,7 +175,8 @@ def test_a_printed_command_runs_in_a_new_shell_from_the_kit_folder(tmp_path, cou
     state_file = tmp_path / "new-shell" / ".grade-state.json"
     env = _new_shell_env(state_file)
     assert "VIRTUAL_ENV" not in env
-    assert all(os.path.realpath(p) != os.path.realpath(KIT_ROOT / ".venv" / "bin") for p in env["PATH"].split(os.pathsep))
+    venv_bin = os.path.realpath(KIT_ROOT / ".venv" / "bin")
+    assert all(os.path.realpath(p) != venv_bin for p in env["PATH"].split(os.pathsep))
     done = _make(shlex.split(render.commands.hint("01.1"))[1:], state_file)
     assert done.returncode == 0, done.stdout + done.stderr
     ladder = hints.for_exercise(course, "01.1")
