@@ -10,6 +10,10 @@ TASK  ?= 01
 IMPL  ?= starter
 EX    ?= $(TASK)
 STACK ?= embedded
+VERBOSE ?=
+# Each value reaches the CLI quoted, as one argument: an empty one (TASK=) is an empty
+# argument the CLI answers in one line, never a shifted option. VERBOSE=1 adds --verbose.
+verbose = $(if $(filter-out 0,$(VERBOSE)),--verbose)
 
 .PHONY: setup grade doctor list progress test verify selftest unit serve watch hint bench clean stack-up stack-grade stack-down
 .PHONY: docs docs-build
@@ -23,11 +27,11 @@ $(STAMP): pyproject.toml
 	$(BIN)/pip install --quiet -e '.[dev]'  # dev: what the kit's own tests read outputs with
 	touch $(STAMP)
 
-grade: $(STAMP)  ## make grade TASK=01 [IMPL=solutions|PATH] [STACK=local|services]
-	@$(GRADE) $(TASK) --impl $(IMPL) --stack $(STACK)
+grade: $(STAMP)  ## make grade TASK=01 (or TASK=01.4) [IMPL=solutions|PATH] [STACK=local|services] [VERBOSE=1]
+	@$(GRADE) task "$(TASK)" --impl "$(IMPL)" --stack "$(STACK)" $(verbose)
 
-doctor: $(STAMP)
-	@$(GRADE) doctor --stack $(STACK)
+doctor: $(STAMP)  ## make doctor [STACK=local|services] [VERBOSE=1]: the Task 00 checks of this machine
+	@$(GRADE) doctor --stack "$(STACK)" $(verbose)
 
 list: $(STAMP)
 	@$(GRADE) list
@@ -40,13 +44,13 @@ unit: $(STAMP)  ## the grader's own unit tests
 	$(BIN)/python -m pytest tests -q
 
 serve: $(STAMP)  ## make serve [IMPL=PATH]: the platform with your files at http://127.0.0.1:8080/docs, restarted on save (no MongoDB needed)
-	MONGODB_URL="$${MONGODB_URL:-mongomock://}" $(GRADE) serve --impl $(IMPL) --reload
+	MONGODB_URL="$${MONGODB_URL:-mongomock://}" $(GRADE) serve --impl "$(IMPL)" --reload
 
-watch: $(STAMP)  ## make watch TASK=01: grade again on every save of the task's files
-	@$(GRADE) watch $(TASK) --impl $(IMPL)
+watch: $(STAMP)  ## make watch TASK=01 [STACK=local]: grade again on every save of the task's files
+	@$(GRADE) watch "$(TASK)" --impl "$(IMPL)" --stack "$(STACK)"
 
 hint: $(STAMP)  ## make hint EX=01.4: the next hint of an exercise
-	@$(GRADE) hint $(EX)
+	@$(GRADE) hint "$(EX)"
 
 # The task docs as a website (mkdocs.yml; docs_hooks/site.py builds it from tasks/ and README.md),
 # with your progress from the last `make grade` on each page.

@@ -1,4 +1,6 @@
 """The ``grade`` command. Thin: every command parses options and calls a plain module.
+What it prints for a learner names the make form of a command (``make grade TASK=01``,
+grader/render/commands.py): ``grade`` itself is in .venv/bin, not on a new shell's PATH.
 
     grade 01 [--impl starter|solutions|PATH]   (grade 01.4: only exercise 01.4) [--stack embedded|local|services] [--json PATH]
     grade doctor          the Task 00 environment check
@@ -16,6 +18,7 @@
 
 import dataclasses
 import os
+import re
 import sys
 from pathlib import Path
 from typing import Optional
@@ -28,6 +31,7 @@ from rich.table import Table
 from rich.text import Text
 
 from grader import render, stacks
+from grader.render import commands
 from grader.desk import state
 from grader.grading import install, isolation, manifest, provenance, runner, tree
 from grader.grading.manifest import ManifestError
@@ -82,22 +86,48 @@ def _load_course() -> manifest.Course:
         _fail(str(exc))
 
 
+# An exercise id as a learner may type it: 01.4, 1.4, m1.2 (the task part as course.find takes it).
+EXERCISE_KEY = re.compile(r"\s*([A-Za-z]*\d+)\.(\d+)\s*")
+
+
 def _task_or_exercise(course: manifest.Course, key: str) -> tuple[manifest.Task, tuple[str, ...]]:
-    """``01`` grades the task; ``01.4`` grades only that exercise of it."""
-    for task in course.tasks:
-        for exercise in task.exercises:
-            if exercise.id.lower() == key.strip().lower():
-                return task, (exercise.id,)
-    return course.find(key), ()
+    """``01`` (or ``1``, ``user``) is the task; ``01.4`` (or ``1.4``) only that exercise of it."""
+    found = EXERCISE_KEY.fullmatch(key)
+    if not found:
+        return course.find(key), ()
+    task = course.find(found.group(1))
+    for exercise in task.exercises:
+        if int(exercise.id.rpartition(".")[2]) == int(found.group(2)):
+            return task, (exercise.id,)
+    listed = ", ".join(f"{e.id} {e.title}" for e in task.exercises)
+    raise ManifestError(f"There is no exercise {key.strip()} in Task {task.id} ({task.title}); "
+                        f"its exercises are {listed}.")
+
+
+def _check_stack(stack: str, allowed: tuple[str, ...] = STACKS, command: str = "grade") -> None:
+    """A stack by the make variable that sets it (the CLI's --stack)."""
+    if stack not in allowed:
+        named = [f"STACK={s}" for s in allowed]
+        given = ", ".join(named[:-1]) + " or " + named[-1]
+        what = "there is no such stack" if stack not in STACKS else f"make {command} does not run on it"
+        _fail(f"STACK={stack}: {what}; give {given} (embedded is the default).")
+
+
+def _check_impl(impl: str) -> None:
+    if not impl.strip():
+        _fail("IMPL is empty: give IMPL=starter (your files in starter/, the default), IMPL=solutions or "
+              "IMPL=<a folder laid out like starter/>.")
 
 
 def grade_task(
     task_key: str, impl: str, stack: str, json_path: Optional[Path], test_timeout: float, total_timeout: float,
     jobs: int = runner.RunOptions.jobs, junit_path: Optional[Path] = None, gradescope_path: Optional[Path] = None,
-    verbose: bool = False,
+    verbose: bool = False, doctor: bool = False,
 ) -> None:
-    if stack not in STACKS:
-        _fail(f"--stack must be one of {', '.join(STACKS)}, not {stack!r}.")
+    if not task_key.strip():
+        _fail(f"give a task: {commands.grade('01')}")
+    _check_stack(stack)
+    _check_impl(impl)
     course = _load_course()
     outputs = {o: p for o, p in (("--json", json_path), ("--junit", junit_path), ("--gradescope", gradescope_path))
                if p is not None}
@@ -105,6 +135,11 @@ def grade_task(
         _check_writable(path, option)
     try:
         task, exercises = _task_or_exercise(course, task_key)
+        if doctor and stack == stacks.SERVICES:
+            # The doctor's database check pings MONGODB_URL itself and says how to fix what it
+            # finds; checking the backends first would leave even Python and the dependencies
+            # "not graded" when MongoDB is down.
+            task = dataclasses.replace(task, backends=())
         _check_install(task)
         chosen = tree.resolve_impl(impl, course)
         options = runner.RunOptions(stack=stack, test_timeout=test_timeout, total_timeout=total_timeout,
@@ -125,34 +160,45 @@ def grade_task(
     except KeyboardInterrupt:
         err.print("grade: interrupted; every test process was stopped and nothing was saved.")
         raise typer.Exit(130)
-    show(result, course, unrecorded=state.not_recorded(result, chosen, exercises), verbose=verbose)
+    again = (commands.doctor(stack, verbose=True) if doctor
+             else commands.grade(exercises[0] if exercises else task.id, chosen.label, stack, verbose=True))
+    show(result, course, unrecorded=state.not_recorded(result, chosen, exercises), verbose=verbose,
+         verbose_command=again)
     _write_outputs(result, outputs)
     if not result.graded:  # nothing was judged: a stack that was not ready is never a score
         raise typer.Exit(EXIT_NOT_GRADED)
 
 
-def show(result, course: manifest.Course, unrecorded: str, verbose: bool = False) -> None:
+def show(result, course: manifest.Course, unrecorded: str, verbose: bool = False, verbose_command: str = "") -> None:
     """Keep the result as the learner's progress unless ``unrecorded`` says why not (see
-    state.not_recorded), then print the scorecard, compact or the full table, and that line."""
-    from grader.desk import docsite
+    state.not_recorded), then print the scorecard: compact, or every test (``verbose``), and
+    that line. ``verbose_command`` is the command the compact scorecard names for every test."""
+    from grader.desk import docsite, hints
 
+    owners = hints.stub_owners(course)  # a method -> its exercise: for "read" and "stuck?"
     stuck: set[str] = set()
     if not unrecorded:
-        entry = state.save(result)
-        from grader.desk import hints
-
-        stuck = {e for e, n in entry["not_passed_in_a_row"].items()  # offered only where a ladder exists
-                 if n >= state.STUCK_AFTER and hints.for_exercise(course, e)}
+        begun = {e.id for e in result.exercises if render.started(e, owners)}
+        entry = state.save(result, started=begun)
+        # The hint is offered for an exercise the learner has started (not every failure is a
+        # method still raising NotImplementedError) and has not passed several gradings in a
+        # row, where a ladder exists.
+        streaks = entry["not_passed_in_a_row"]
+        stuck = {e.id for e in result.exercises if streaks.get(e.id, 0) >= state.STUCK_AFTER
+                 and render.started(e, owners) and hints.for_exercise(course, e.id)}
         try:
             state.write_progress(course)
         except OSError as exc:  # the docs site's progress is a convenience: say so, go on
             err.print(f"grade: could not update the progress file ({exc.strerror or exc}).", highlight=False,
                       markup=False)
+    base = docsite.served_url()
+    link = lambda doc: docsite.link(doc, base)  # noqa: E731
+    docs = {e.id: task.doc_link(e) for task in course.tasks for e in task.exercises}
     if verbose:
-        render.scorecard(result, console)
+        render.scorecard(result, console, link=link, docs=docs, owners=owners)
     else:
-        base = docsite.served_url()
-        render.compact(result, console, link=lambda doc: docsite.link(doc, base), stuck=frozenset(stuck))
+        render.compact(result, console, link=link, stuck=frozenset(stuck), verbose_command=verbose_command,
+                       docs=docs, owners=owners)
     if unrecorded:
         console.print(Text(render.inert(unrecorded), style="dim"), soft_wrap=True)  # a command to copy whole
 
@@ -179,7 +225,8 @@ def _write_outputs(result, outputs: dict[str, Path]) -> None:
 
 @app.command("task")
 def task_command(
-    task: str = typer.Argument(..., help="Task id (01 or 1) or slug (user); an exercise id (01.4) grades only it."),
+    task: str = typer.Argument(..., help="Task id (01 or 1) or slug (user); an exercise id (01.4 or 1.4) grades "
+                               "only it."),
     impl: str = typer.Option("starter", "--impl", help="starter, solutions, or a directory laid out like starter/."),
     stack: str = typer.Option("embedded", "--stack", help="embedded (in-process self-check, default), local (real "
                               "servers started here, your app in its own process) or services (servers at MONGODB_URL...)."),
@@ -191,8 +238,8 @@ def task_command(
                                               "the exercise as its classname) to this file."),
     gradescope_path: Optional[Path] = typer.Option(None, "--gradescope", help="Also write Gradescope's results.json "
                                                    "(hidden tests visible after publishing) to this file."),
-    verbose: bool = typer.Option(False, "--verbose", "-v", help="The full table: every exercise's first problem "
-                                 "at length, and its tests."),
+    verbose: bool = typer.Option(False, "--verbose", "-v", help="Every test of every exercise: its name, outcome "
+                                 "and message in full (make: VERBOSE=1)."),
 ) -> None:
     """Grade one task and print its scorecard. With GITHUB_STEP_SUMMARY set (GitHub Actions),
     a Markdown scorecard is also appended to that file."""
@@ -203,9 +250,10 @@ def task_command(
 def doctor_command(
     stack: str = typer.Option("embedded", "--stack", help="embedded, local or services."),
     json_path: Optional[Path] = typer.Option(None, "--json"),
+    verbose: bool = typer.Option(False, "--verbose", "-v", help="Every check with its message in full."),
 ) -> None:
     """Check this machine (Task 00): Python, dependencies, the app, the database."""
-    grade_task("00", "starter", stack, json_path, 10.0, 120.0)
+    grade_task("00", "starter", stack, json_path, 10.0, 120.0, verbose=verbose, doctor=True)
 
 
 @app.command("selftest")
@@ -249,6 +297,8 @@ def progress_command() -> None:
         table.add_column(column)
     for task in course.tasks:
         entry = saved.get(task.id)
+        if not isinstance(entry, dict) or "total" not in entry:  # nothing, or only the hints shown
+            entry = None
         score = f"{entry['total']:g} / {entry['possible']}" if entry else "not graded yet"
         table.add_row(task.id, task.title, score, Text(render.inert(str(entry["impl"])) if entry else ""),
                       Text(render.inert(str(entry["stack"])) if entry else ""))
@@ -309,7 +359,7 @@ def mutants_command(
 
 @app.command("hint")
 def hint_command(
-    exercise: str = typer.Argument(..., help="The exercise: 01.4."),
+    exercise: str = typer.Argument(..., help="The exercise: 01.4 (or 1.4)."),
     show_all: bool = typer.Option(False, "--all", help="Every hint of the exercise at once."),
 ) -> None:
     """Show the next hint for an exercise, one more each time (the doc's hint ladder)."""
@@ -317,13 +367,16 @@ def hint_command(
 
     from grader.desk import docsite, hints
 
+    if not exercise.strip():
+        _fail(f"give an exercise: {commands.hint('01.1')}")
     course = _load_course()
     try:
         task, chosen = _task_or_exercise(course, exercise)
     except ManifestError as exc:
         _fail(str(exc))
     if not chosen:
-        _fail(f"{exercise} is a task; name one of its exercises: {', '.join(e.id for e in task.exercises)}.")
+        _fail(f"{exercise} is a task; name one of its exercises: `{commands.hint(task.exercises[0].id)}` "
+              f"({', '.join(e.id for e in task.exercises)}).")
     found = task.exercise(chosen[0])
     ladder = hints.for_exercise(course, found.id)
     where = docsite.link(task.doc_link(found), docsite.served_url())
@@ -352,8 +405,10 @@ def watch_command(
     """Grade again each time you save one of the task's files; Ctrl-C stops."""
     from grader.desk import watch
 
-    if stack not in STACKS[:2]:
-        _fail(f"--stack must be embedded or local, not {stack!r}.")
+    if not task.strip():
+        _fail(f"give a task: {commands.watch('01')}")
+    _check_stack(stack, STACKS[:2], "watch")
+    _check_impl(impl)
     course = _load_course()
     try:
         chosen = course.find(task)
@@ -362,12 +417,13 @@ def watch_command(
     except (ManifestError, TreeError) as exc:
         _fail(str(exc))
     if not chosen.files:
-        _fail(f"task {chosen.id} has no files of yours to watch; `grade {chosen.id}` checks it.")
+        _fail(f"task {chosen.id} has no files of yours to watch; `{commands.grade(chosen.id)}` checks it.")
     options = runner.RunOptions(stack=stack)
 
     def grade_once() -> None:
         result = runner.grade(chosen, source, course, options)
-        show(result, course, unrecorded=state.not_recorded(result, source))
+        show(result, course, unrecorded=state.not_recorded(result, source),
+             verbose_command=commands.grade(chosen.id, source.label, stack, verbose=True))
 
     watch.run(grade_once, watch.watched_files(chosen, source, course), say=lambda text: console.print(
         Text(render.inert(text), style="dim")), poll=poll)
@@ -505,8 +561,8 @@ def new_task_command(
         _fail(str(exc))
     for path in written:
         console.print(f"wrote {path.relative_to(KIT_ROOT)}", highlight=False, markup=False)
-    console.print("Next: replace every TODO (README.md, \"Adding a task or an exercise\"), then run "
-                  "`grade selftest`.", highlight=False, markup=False)
+    console.print("Next: replace every TODO (docs/maintainers.md, \"Adding a task or an exercise\"), then run "
+                  "`make verify`.", highlight=False, markup=False)
 
 
 def main(argv: list[str] | None = None) -> None:

@@ -105,7 +105,7 @@ files = ["backend/services/sales.py"]
 
 def _ladder(exercise_id):
     """A code task's exercise ends with 2 to 4 hints (grader/desk/hints.py)."""
-    return (f"**Hints** (collapsed; `grade hint {exercise_id}` shows them one at a time):\n\n"
+    return (f"**Hints** (collapsed; `make hint EX={exercise_id}` shows them one at a time):\n\n"
             '??? tip "Hint 1 of 2"\n    Look at the model.\n\n??? tip "Hint 2 of 2"\n    Call `insert()`.\n')
 
 

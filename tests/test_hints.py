@@ -27,7 +27,7 @@ Text.
 **Rules:**
 - A rule.
 
-**Hints** (collapsed; `grade hint 09.1` shows them one at a time):
+**Hints** (collapsed; `make hint EX=09.1` shows them one at a time):
 
 ??? tip "Hint 1 of 3"
     Read [Widgets](#widgets) first.
@@ -45,7 +45,7 @@ Text.
 
 ## 09.2 Break a widget
 
-**Hints** (collapsed; `grade hint 09.2` shows them one at a time):
+**Hints** (collapsed; `make hint EX=09.2` shows them one at a time):
 
 ??? tip "Hint 1 of 2"
     Nudge.
@@ -58,7 +58,7 @@ Text.
 Done.
 '''
 
-LADDER_1 = '''**Hints** (collapsed; `grade hint 09.1` shows them one at a time):
+LADDER_1 = '''**Hints** (collapsed; `make hint EX=09.1` shows them one at a time):
 
 ??? tip "Hint 1 of 2"
     One.
@@ -67,13 +67,13 @@ LADDER_1 = '''**Hints** (collapsed; `grade hint 09.1` shows them one at a time):
     Two.
 '''
 
-ONE_HINT = '**Hints** (collapsed; `grade hint 09.1` shows them one at a time):\n\n??? tip "Hint 1 of 1"\n    Only.\n'
+ONE_HINT = '**Hints** (collapsed; `make hint EX=09.1` shows them one at a time):\n\n??? tip "Hint 1 of 1"\n    Only.\n'
 
 
 def doc(section_1: str = LADDER_1, after: str = "") -> str:
     """A doc whose 09.1 section ends with ``section_1``, and 09.2 with a good ladder."""
     return (f"# Task 09\n\n## Concepts\n\nText.\n\n## 09.1 Make a widget\n\nRules.\n\n{section_1}\n"
-            "## 09.2 Break a widget\n\n**Hints** (collapsed; `grade hint 09.2` shows them one at a time):\n\n"
+            "## 09.2 Break a widget\n\n**Hints** (collapsed; `make hint EX=09.2` shows them one at a time):\n\n"
             '??? tip "Hint 1 of 2"\n    Nudge.\n\n??? tip "Hint 2 of 2"\n    Exact call.\n\n' + after)
 
 
@@ -121,7 +121,7 @@ def test_no_hints_at_all():
 
 def test_too_many_hints():
     blocks = "\n".join(f'??? tip "Hint {k} of 5"\n    Hint {k}.\n' for k in range(1, 6))
-    text = doc(f"**Hints** (collapsed; `grade hint 09.1` shows them one at a time):\n\n{blocks}")
+    text = doc(f"**Hints** (collapsed; `make hint EX=09.1` shows them one at a time):\n\n{blocks}")
     assert check(text) == ["09.1 has 5 hints; it needs 2 to 4, from a nudge to the exact call"]
 
 
@@ -159,17 +159,17 @@ def test_a_leftover_bullet_list():
 
 
 def test_an_intro_line_naming_another_exercise():
-    text = doc(LADDER_1.replace("grade hint 09.1", "grade hint 09.2"))
-    assert check(text) == ["09.1: the hints intro line on line 11 names `grade hint 09.2`, another exercise; "
+    text = doc(LADDER_1.replace("make hint EX=09.1", "make hint EX=09.2"))
+    assert check(text) == ["09.1: the hints intro line on line 11 names `make hint EX=09.2`, another exercise; "
                            "it should name 09.1"]
 
 
 def test_a_missing_or_misshapen_intro_line():
     missing = doc(LADDER_1.split("\n", 2)[2])
-    assert check(missing) == ["09.1: its hints have no intro line; put '**Hints** (collapsed; `grade hint 09.1` "
+    assert check(missing) == ["09.1: its hints have no intro line; put '**Hints** (collapsed; `make hint EX=09.1` "
                               "shows them one at a time):' before them"]
     misshapen = doc(LADDER_1.replace("(collapsed; ", "("))
-    assert len(check(misshapen)) == 1 and "is '**Hints** (`grade hint 09.1`" in check(misshapen)[0]
+    assert len(check(misshapen)) == 1 and "is '**Hints** (`make hint EX=09.1`" in check(misshapen)[0]
 
 
 def test_a_title_not_in_the_shape_of_a_collapsed_tip():
@@ -234,10 +234,10 @@ def test_check_hints_names_the_doc_of_a_broken_ladder(course, tmp_path):
     path = tmp_path / "tasks" / "01-user.md"
     text = path.read_text(encoding="utf-8")
     assert '??? tip "Hint 4 of 4"' in text.split("## 01.4 Log in")[1].split("## 01.5")[0]
-    path.write_text(text.replace("`grade hint 01.5`", "`grade hint 01.4`"), encoding="utf-8")
+    path.write_text(text.replace("`make hint EX=01.5`", "`make hint EX=01.4`"), encoding="utf-8")
     assert consistency.check_hints(course, tmp_path) == [
-        f"tasks/01-user.md: 01.5: the hints intro line on line {_line_of(text, 'grade hint 01.5')} names "
-        "`grade hint 01.4`, another exercise; it should name 01.5"]
+        f"tasks/01-user.md: 01.5: the hints intro line on line {_line_of(text, 'make hint EX=01.5')} names "
+        "`make hint EX=01.4`, another exercise; it should name 01.5"]
 
 
 def _line_of(text: str, needle: str) -> int:

@@ -1,5 +1,5 @@
 """What a learner sees between gradings: the compact scorecard (and its pointer to a hint
-when an exercise keeps failing, and to the docs site when it is served), `grade hint`, the
+when an exercise keeps failing, and to the docs site when it is served), `make hint`, the
 progress file the docs site reads, and the running app's 501 for a stub and start page."""
 
 import http.server
@@ -42,6 +42,9 @@ def _learner(tmp_path):
 def test_the_compact_scorecard_offers_a_hint_after_three_failing_gradings(tmp_path, progress, monkeypatch):
     mine = _learner(tmp_path)
     monkeypatch.setenv(state.WORK_ENV, str(mine))  # the learner's work lives there: it is their progress
+    auth = mine / "backend/services/auth.py"  # 01.1 started: its method no longer a stub, not right yet
+    auth.write_text(auth.read_text().replace('raise NotImplementedError("AuthService.register")',
+                                             'raise ValueError("a first try")'))
     outputs = [runner.invoke(cli.app, ["task", "01.7", "--impl", str(mine)]) for _ in range(1)]
     assert "Total: 5 / 5" in outputs[0].output and not progress.exists()  # one exercise is not progress
     outputs = [runner.invoke(cli.app, ["task", "01", "--impl", str(mine)], env={"COLUMNS": "160"}) for _ in range(3)]
@@ -50,8 +53,8 @@ def test_the_compact_scorecard_offers_a_hint_after_three_failing_gradings(tmp_pa
         lines = [line for line in out.output.splitlines() if line.startswith(("✓", "✗", "~"))]
         assert len(lines) == 8, out.output  # one line per exercise
         assert "read tasks/01-user.md#011-register-consumers-and-leaders" in out.output
-    assert "grade hint 01.1" not in outputs[1].output
-    assert "stuck? `grade hint 01.1`" in outputs[2].output  # the third failing grading in a row
+    assert "make hint EX=01.1" not in outputs[1].output
+    assert "stuck? `make hint EX=01.1`" in outputs[2].output  # the third failing grading in a row
     saved = json.loads(progress.read_text())["01"]
     assert saved["not_passed_in_a_row"]["01.1"] == 3 and saved["not_passed_in_a_row"]["01.7"] == 0
     site = json.loads(state.progress_path(progress).read_text())  # what the docs site reads
@@ -60,7 +63,7 @@ def test_the_compact_scorecard_offers_a_hint_after_three_failing_gradings(tmp_pa
     assert site["tasks"]["02"]["graded"] is False
     assert site["tasks"]["02"]["exercises"]["02.1"]["status"] == state.NOT_GRADED
     verbose = runner.invoke(cli.app, ["task", "01", "--impl", str(mine), "--verbose"], env={"COLUMNS": "160"})
-    assert "What to look at" in verbose.output  # the full table
+    assert "Outcome" in verbose.output and "your code raised ValueError: a first try" in verbose.output  # every test
 
 
 def test_grade_hint_climbs_the_ladder(progress):

@@ -60,4 +60,4 @@ def test_results_still_export_the_outcome_and_status_names():
 
 def test_json_results_carry_the_schema_version(course):
     document = results.empty_result(course.find("01"), "starter", "embedded").to_dict()
-    assert document["schema_version"] == protocol.SCHEMA_VERSION == 1
+    assert document["schema_version"] == protocol.SCHEMA_VERSION == 2

@@ -94,7 +94,8 @@ def graded(tmp_path_factory) -> dict:
     shutil.copy(KIT_ROOT / "starter" / "backend" / "services" / "users.py", impl / "backend" / "services" / "users.py")
     state_file = work / ".grade-state.json"
     done = subprocess.run([sys.executable, "-m", "grader", "01", "--impl", str(impl)], cwd=KIT_ROOT,
-                          env=_env(GRADE_STATE=str(state_file)), capture_output=True, text=True, timeout=300,
+                          env=_env(GRADE_STATE=str(state_file), GRADE_WORK=str(impl)), capture_output=True, text=True,
+                          timeout=300,
                           check=False)
     assert done.returncode == 0, done.stdout + done.stderr
     progress = work / ".grade" / "progress.json"  # grader.desk.state.progress_path(state_file)
@@ -352,7 +353,7 @@ def test_an_open_page_follows_a_new_grading_without_reloading(page, served, site
     """The file `grade` rewrites is read again every few seconds: every status shows."""
     original = (site / "progress.json").read_text(encoding="utf-8")
     task = course.find("01")
-    shown = ["pass", "partial", "fail", "error", "needs --stack local"]
+    shown = ["pass", "partial", "fail", "error", "needs local stack"]
     statuses = {e.id: shown[i % len(shown)] for i, e in enumerate(task.exercises)}
     later = json.loads(original)
     later["tasks"]["01"].update(total=42.0, stack="local", exercises=_exercises(task, statuses))
@@ -370,7 +371,7 @@ def test_an_open_page_follows_a_new_grading_without_reloading(page, served, site
         page.wait_for_selector(".grade-total")
         assert page.locator(".grade-total").inner_text().startswith("42 / 100")
         badge = page.locator(f'[id="{task.exercises[4].anchor}"] .grade-badge')
-        assert badge.inner_text() == f"needs --stack local · 0 / {task.exercises[4].points}"
+        assert badge.inner_text() == f"needs local stack · 0 / {task.exercises[4].points}"
         publish(site / "progress.json", original)
         page.wait_for_function("() => !document.querySelector('.grade-total').textContent.startsWith('42 ')",
                                timeout=(POLL_SECONDS + 5) * 1000)

@@ -11,6 +11,7 @@ import re
 from dataclasses import dataclass
 from pathlib import Path
 
+from grader.desk import hints
 from grader.grading import manifest
 from grader.grading.manifest import ManifestError
 
@@ -126,7 +127,7 @@ def _manifest_entry(task_id, slug, title, learner, ids, titles, points) -> str:
             "  [[tasks.exercises]]",
             f"  id = {_toml(exercise_id)}",
             f"  title = {_toml(exercise_title)}  # TODO: the title, the same as the doc heading",
-            f"  points = {share}  # TODO: see the scoring section of README.md",
+            f"  points = {share}  # TODO: see the scoring section of docs/maintainers.md",
             # Scoring rule 7: selftest holds each race and listing to its test and breakers.
             "  races = []  # TODO: each rule two requests can race on, in words (\"a token works once\")",
             "  listings = []  # TODO: each endpoint that states an order: {name = \"GET /...\", paging = \"cursor\"}",
@@ -158,7 +159,7 @@ def _doc(task_id, title, learner, cls, ids, titles) -> str:
             "tiebreak (`_id`).\n",
             "**Example:** TODO: a request and the response it gets.\n",
             # A ladder of 2 to 4 collapsed hints, from a nudge to the exact call (grader/desk/hints.py).
-            f"**Hints** (collapsed; `grade hint {exercise_id}` shows them one at a time):\n",
+            hints.intro_line(exercise_id) + "\n",
             '??? tip "Hint 1 of 2"\n    TODO: a nudge: where to look (a concept section, a model, a route).\n',
             '??? tip "Hint 2 of 2"\n    TODO: the exact call or query shape, never the solution\'s code.\n',
         ]

@@ -3,10 +3,10 @@
 Each exercise section of a code task's doc (``## 01.4 Log in`` up to the next ``## `` heading)
 ends with a ladder of 2 to 4 hints, from a nudge (where to look) to the exact call or query
 shape, never the solution itself. They are collapsed admonitions (mkdocs-material,
-pymdownx.details), so the docs site shows them closed and ``grade hint 01.4`` shows them one at
-a time::
+pymdownx.details), so the docs site shows them closed and ``make hint EX=01.4`` shows them one
+at a time::
 
-    **Hints** (collapsed; `grade hint 01.4` shows them one at a time):
+    **Hints** (collapsed; `make hint EX=01.4` shows them one at a time):
 
     ??? tip "Hint 1 of 3"
         The first hint, indented 4 spaces; it may span lines and hold `code`.
@@ -27,8 +27,11 @@ from grader.grading.manifest import EXERCISE_HEADING, Course, ManifestError, git
 
 MIN_HINTS, MAX_HINTS = 2, 4
 INDENT = "    "
-# The exact shapes of the intro line and of a hint block's title line.
-INTRO = re.compile(r"^\*\*Hints\*\* \(collapsed; `grade hint (?P<id>[^`]*)` shows them one at a time\):$")
+# The exact shapes of the intro line and of a hint block's title line. The intro names the
+# command in its make form, which works in a new shell from the kit's folder (`grade` is in
+# .venv/bin, not on the PATH).
+INTRO_TEXT = "**Hints** (collapsed; `make hint EX={id}` shows them one at a time):"
+INTRO = re.compile("^" + re.escape(INTRO_TEXT).replace(re.escape("{id}"), "(?P<id>[^`]*)") + "$")
 TITLE = re.compile(r'^\?\?\? tip "Hint (?P<k>\d+) of (?P<n>\d+)"$')
 # What is recognised as meant to be one, well formed or not.
 INTRO_LIKE = re.compile(r"^\*\*Hints\*\*")
@@ -149,7 +152,7 @@ def problems(doc_text: str, exercise_ids, *, required: bool = True) -> list[str]
 
 def _section_problems(section: _Section, must: bool, anchors: set[str]) -> list[str]:
     eid, hints, count = section.id, section.hints, len(section.hints)
-    expected_intro = f"**Hints** (collapsed; `grade hint {eid}` shows them one at a time):"
+    expected_intro = intro_line(eid)
     found = []
     for line in section.leftovers:
         found.append(f"{eid}: a leftover '**Hints:**' bullet list on line {line}; turn it into "
@@ -167,7 +170,7 @@ def _section_problems(section: _Section, must: bool, anchors: set[str]) -> list[
         if not match:
             found.append(f"{eid}: the hints intro line on line {line} is {text!r}, not '{expected_intro}'")
         elif match.group("id") != eid:
-            found.append(f"{eid}: the hints intro line on line {line} names `grade hint {match.group('id')}`, "
+            found.append(f"{eid}: the hints intro line on line {line} names `make hint EX={match.group('id')}`, "
                          f"another exercise; it should name {eid}")
         if hints and line > hints[0].line:
             found.append(f"{eid}: the hints intro line on line {line} comes after hint 1; put it before the hints")
@@ -194,6 +197,11 @@ def _section_problems(section: _Section, must: bool, anchors: set[str]) -> list[
     return found
 
 
+def intro_line(exercise_id: str) -> str:
+    """The intro line of an exercise's hint ladder, as the docs and ``grade new-task`` write it."""
+    return INTRO_TEXT.format(id=exercise_id)
+
+
 def for_exercise(course: Course, exercise_id: str, kit_root: Path = KIT_ROOT) -> list[str]:
     """The hints of one exercise, in order, read from its task's doc (empty when the doc or
     the section has none). An id that is no exercise of the course raises ManifestError."""
@@ -205,3 +213,33 @@ def for_exercise(course: Course, exercise_id: str, kit_root: Path = KIT_ROOT) ->
     except (OSError, UnicodeDecodeError):
         return []  # a missing doc is reported by consistency.check_docs
     return parse(text).get(exercise_id, [])
+
+
+_STUB_DOC = re.compile(r"\s*Exercise\s+([A-Za-z0-9]+\.\d+)\b")
+
+
+def stub_owners(course: Course, kit_root: Path = KIT_ROOT) -> dict[str, str]:
+    """``<file>::<method>`` -> the exercise it belongs to
+    (``backend/services/auth.py::AuthService.validate_password`` -> ``01.2``), from the
+    docstrings of the starter's learner files, which begin "Exercise 01.2."; so a verdict
+    about a method (still a stub, or raising) can be traced to its exercise."""
+    import ast
+
+    owners: dict[str, str] = {}
+
+    def visit(nodes, rel: str, prefix: str) -> None:
+        for node in nodes:
+            if isinstance(node, ast.ClassDef):
+                visit(node.body, rel, f"{prefix}{node.name}.")
+            elif isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef)):
+                found = _STUB_DOC.match(ast.get_docstring(node) or "")
+                if found:
+                    owners[f"{rel}::{prefix}{node.name}"] = found.group(1)
+
+    for rel in sorted({f for task in course.tasks for f in task.files}):
+        try:
+            tree = ast.parse((kit_root / course.starter / rel).read_text(encoding="utf-8"))
+        except (OSError, UnicodeDecodeError, SyntaxError, ValueError):
+            continue  # a missing or broken starter file is reported by consistency.check_stubs
+        visit(tree.body, rel, "")
+    return owners

@@ -88,8 +88,10 @@ def _now() -> str:
     return datetime.now(UTC).isoformat(timespec="seconds")
 
 
-def save(result: TaskResult, path: Path | None = None) -> dict:
-    """Record ``result`` as its task's latest; return the task's entry."""
+def save(result: TaskResult, path: Path | None = None, started: set[str] | None = None) -> dict:
+    """Record ``result`` as its task's latest; return the task's entry. ``started``: the
+    exercises the learner has begun (None: all); a grading of one not begun does not count
+    towards offering its hint."""
     path = STATE_PATH if path is None else path
     data = load(path)
     before = data.get(result.task) if isinstance(data.get(result.task), dict) else {}
@@ -102,8 +104,8 @@ def save(result: TaskResult, path: Path | None = None) -> dict:
         "graded_at": _now(),
         "exercises": {e.id: e.status for e in result.exercises},
         "points": {e.id: e.score for e in result.exercises},
-        "not_passed_in_a_row": {e.id: 0 if e.status == PASS else int(streaks.get(e.id, 0)) + 1
-                                for e in result.exercises},
+        "not_passed_in_a_row": {e.id: 0 if e.status == PASS or (started is not None and e.id not in started)
+                                else int(streaks.get(e.id, 0)) + 1 for e in result.exercises},
         "hints_shown": before.get("hints_shown") or {},
     }
     data[result.task] = entry

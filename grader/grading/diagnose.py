@@ -131,14 +131,16 @@ def _verdict(report, call, item, impl_root: str, learner_files: list[str]) -> tu
         return protocol.TIMEOUT, f"did not finish within {float(seconds):g} s: look for an infinite loop or a call that never returns{at}."
     if isinstance(exc, NotImplementedError):
         if _innermost_is(exc, "mongomock"):
-            return protocol.NEEDS_SERVICES, f"{NEEDS_SERVICES}: the embedded database cannot run this query ({exc}); grade with --stack local."
+            return protocol.NEEDS_SERVICES, f"{NEEDS_SERVICES}: the embedded database cannot run this query ({exc}); grade on the local stack (STACK=local)."
         if where:
             return protocol.FAILED, f"not implemented yet: {exc or 'this method'} still raises NotImplementedError{at}."
     if isinstance(exc, AssertionError):
         return protocol.FAILED, _assertion_text(exc)
     if isinstance(exc, SyntaxError) and exc.filename:
         return protocol.ERROR, f"your code does not import: {_syntax_error(exc, impl_root)}."
-    if isinstance(exc, LearnerModuleUnavailable) or (isinstance(exc, ImportError) and where):
+    if isinstance(exc, LearnerModuleUnavailable):  # the kit's own words: why the file is not available
+        return protocol.ERROR, f"your code does not import: {exc}{at}."
+    if isinstance(exc, ImportError) and where:
         return protocol.ERROR, f"your code does not import: {name}: {exc}{at}."
     if isinstance(exc, SystemExit):
         return protocol.ERROR, f"your code called exit({exc.code}){at}; services must raise errors, not exit."

@@ -5,7 +5,7 @@ boundary lives here, so the two sides cannot drift apart."""
 
 # Version of the JSON results (``grade --json``, ``TaskResult.to_dict``). Raise it when a
 # field changes meaning or goes away; adding a field does not need a new version.
-SCHEMA_VERSION = 1
+SCHEMA_VERSION = 2  # 2: the status "needs --stack local" is now "needs local stack"
 
 # Event kinds: one JSON line each in the file named by GRADER_EVENTS (see grader/grading/plugin.py).
 COLLECTED = "collected"  # tests: [{nodeid, exercise, weight, must, race, ties}], every test before sharding
@@ -24,7 +24,7 @@ PASSED, FAILED, ERROR, TIMEOUT, NEEDS_SERVICES, NOT_RUN = (
 OUTCOMES = (PASSED, FAILED, ERROR, TIMEOUT, NEEDS_SERVICES, NOT_RUN)
 
 # Exercise statuses, as the scorecard and the JSON results show them.
-PASS, PARTIAL, FAIL, STATUS_ERROR, STATUS_NEEDS_SERVICES = "pass", "partial", "fail", "error", "needs --stack local"
+PASS, PARTIAL, FAIL, STATUS_ERROR, STATUS_NEEDS_SERVICES = "pass", "partial", "fail", "error", "needs local stack"
 STATUSES = (PASS, PARTIAL, FAIL, STATUS_ERROR, STATUS_NEEDS_SERVICES)
 
 # Exit status of ``grade <task>`` when the grading completed but judged nothing (a stack that

@@ -122,7 +122,7 @@ def _grade_once(task: Task, impl: tree.Impl, course: Course, options: RunOptions
     if external:
         options = dataclasses.replace(options, jobs=1)
     if not remote:
-        result.trust = "self-check: your code ran inside the test process (use --stack local for a grading that cannot be fooled)"
+        result.trust = "self-check: your code ran inside the test process (grade on the local stack, STACK=local, for a grading that cannot be fooled)"
     elif external:
         result.trust = app_process.external_trust(app_process.external_url())
     else:  # what else applied: the grading's namespaces, and the control group of a code task's app

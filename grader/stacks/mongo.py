@@ -27,10 +27,22 @@ def ping(url: str, timeout_ms: int = 2000) -> str:
         finally:
             client.close()
     except PyMongoError as exc:
-        return f"{type(exc).__name__}: {str(exc).splitlines()[0][:160]}"
+        return f"{type(exc).__name__}: {driver_reason(exc)}"
     except Exception as exc:  # a malformed URL raises ConfigurationError or ValueError
         return f"{type(exc).__name__}: {exc}"
     return ""
+
+
+def driver_reason(exc: BaseException, limit: int = 240) -> str:
+    """The driver's reason in words: its first line up to the timeouts and the topology dump
+    pymongo appends ("..., Timeout: 2.0s, Topology Description: <...>"), and never cut
+    mid-word."""
+    text = (str(exc).splitlines() or [""])[0]
+    for tail in (" (configured timeouts:", ", Timeout:", ", Topology Description:"):
+        text = text.split(tail, 1)[0]
+    if len(text) > limit:
+        text = text[:limit].rsplit(" ", 1)[0].rstrip(",;:") + " …"
+    return text
 
 
 SERVER_ENV = "GRADER_MONGODB_SERVER"  # another server command, taking SecantusDB's options
@@ -50,7 +62,7 @@ def start_local() -> Backend:
     if command is None:
         return Backend("mongodb", "local", problem=(
             "the local MongoDB server (SecantusDB) is not installed: run `make setup` "
-            "(it installs the `local` stack), or grade with --stack embedded."))
+            "(it installs the `local` stack), or grade on the embedded stack (STACK=embedded)."))
     port = free_port()
     url = f"mongodb://127.0.0.1:{port}"
     server = ServerProcess("MongoDB (SecantusDB)", [
@@ -66,5 +78,5 @@ def external(env: dict[str, str] | None = None) -> Backend:
     problem = ping(url)
     if problem:
         problem = (f"MongoDB at {url} did not answer ({problem}). Start it, set MONGODB_URL to where it runs, "
-                   "or grade with --stack local (no Docker needed) or --stack embedded.")
+                   "or grade on the local stack (STACK=local, no Docker needed) or the embedded one (STACK=embedded).")
     return Backend("mongodb", url, {"MONGODB_URL": url}, problem=problem)

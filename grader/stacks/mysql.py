@@ -22,7 +22,7 @@ DEFAULTS = {"MYSQL_HOST": "localhost", "MYSQL_PORT": "3306", "MYSQL_USER": "root
 # Server binaries live in sbin or libexec, which a learner's PATH often lacks.
 EXTRA_DIRS = ("/usr/sbin", "/usr/local/sbin", "/usr/libexec", "/usr/local/mysql/bin", "/opt/homebrew/bin")
 INSTALL_HINT = ("install one (Debian/Ubuntu: `apt-get install mariadb-server`), "
-                "or grade with --stack services and MYSQL_HOST set.")
+                "or grade on the services stack (STACK=services) and MYSQL_HOST set.")
 # Small, and unsafe on a crash: the data lives for one grading run. A small redo log is
 # written faster at initialisation; giving the server the same size avoids a resize.
 INNODB_ARGS = ("--innodb-buffer-pool-size=16M", "--innodb-log-file-size=8M", "--innodb-flush-log-at-trx-commit=2",
@@ -141,7 +141,7 @@ def start_local() -> Backend:
         remove_workdir()
         return Backend("mysql", "local", problem=(
             f"MariaDB is installed ({binary}) but its mariadb-install-db script is not: install the "
-            "mariadb-server package, or grade with --stack services and MYSQL_HOST set."))
+            "mariadb-server package, or grade on the services stack (STACK=services) and MYSQL_HOST set."))
     failed = _run(init)
     if failed:
         remove_workdir()
@@ -198,5 +198,5 @@ def external(env: dict[str, str] | None = None) -> Backend:
                    f"to an account that may use database {database!r}.")
     elif problem:
         problem = (f"MySQL at {where} did not answer ({problem}). Start it, set MYSQL_HOST and MYSQL_PORT "
-                   "to where it runs, or grade with --stack local (no Docker needed).")
+                   "to where it runs, or grade on the local stack (STACK=local, no Docker needed).")
     return Backend("mysql", where, settings, problem=problem)

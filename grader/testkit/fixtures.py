@@ -196,4 +196,4 @@ def pytest_collection_modifyitems(config, items):
         return
     for item in items:
         if item.get_closest_marker("needs_services"):
-            item.add_marker(pytest.mark.skip(reason="needs a real database: grade with --stack local"))
+            item.add_marker(pytest.mark.skip(reason="needs a real database: grade on the local stack (STACK=local)"))

@@ -7,6 +7,7 @@ import httpx
 import pytest
 
 from grader.grading.install import APP_MODULES
+from grader.stacks import mongo
 from grader.testkit import expect, stack
 
 FIX_DEPENDENCIES = "Install the kit's dependencies: run `make setup` (or `pip install -e .` in the kit's folder)."
@@ -54,7 +55,7 @@ async def test_the_app_starts_and_answers():
 async def test_the_database_answers():
     if stack.current() == stack.SERVICES:
         fix = (f"Start MongoDB so that it answers at {stack.mongodb_url()} (set MONGODB_URL if it runs "
-               "elsewhere), or grade on the embedded stack: `grade 00 --stack embedded`.")
+               "elsewhere), or grade on the embedded stack: `make doctor`.")
     elif stack.current() == stack.LOCAL:
         fix = "The grader started a local MongoDB (SecantusDB) for this check: " + FIX_DEPENDENCIES
     else:
@@ -64,5 +65,5 @@ async def test_the_database_answers():
             reply = await db.command("ping")
     except Exception as exc:
         raise AssertionError(f"The {stack.current()} database did not answer a ping. {fix} "
-                             f"(The driver said {type(exc).__name__}: {str(exc)[:120]})") from None
+                             f"(The driver said {type(exc).__name__}: {mongo.driver_reason(exc)})") from None
     expect.equal(reply.get("ok"), 1.0, "the database's answer to a ping")
