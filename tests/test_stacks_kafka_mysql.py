@@ -95,7 +95,7 @@ def test_no_broker_at_the_address():
     assert time.monotonic() - start < 15
     assert not backend.ready
     assert f"Kafka at {address} did not answer" in backend.problem
-    assert "Connection refused" in backend.problem and "--stack local" in backend.problem
+    assert "Connection refused" in backend.problem and "STACK=local" in backend.problem
     assert "\n" not in backend.problem
     assert backend.env == {"KAFKA_BOOTSTRAP_SERVERS": address}
 
@@ -136,7 +136,7 @@ def test_no_mysql_at_the_address():
     assert time.monotonic() - start < 15
     assert not backend.ready
     assert f"MySQL at 127.0.0.1:{port} did not answer" in backend.problem
-    assert "Connection refused" in backend.problem and "--stack local" in backend.problem
+    assert "Connection refused" in backend.problem and "STACK=local" in backend.problem
     assert "\n" not in backend.problem
     assert backend.env == {"MYSQL_HOST": "127.0.0.1", "MYSQL_PORT": str(port), "MYSQL_USER": "root",
                            "MYSQL_PASSWORD": "", "MYSQL_DATABASE": "analytics"}
