@@ -395,7 +395,7 @@ def hint_command(
 
 @app.command("watch")
 def watch_command(
-    task: str = typer.Argument(..., help="Task id (01 or 1) or slug (user)."),
+    task: str = typer.Argument(..., help="Task id (01 or 1) or slug (user); 01.4 (or 1.4) watches one exercise."),
     impl: str = typer.Option("starter", "--impl", help="starter (your work in starter/) or a directory laid out "
                              "like starter/."),
     stack: str = typer.Option("embedded", "--stack", help="embedded (fastest) or local."),
@@ -411,19 +411,20 @@ def watch_command(
     _check_impl(impl)
     course = _load_course()
     try:
-        chosen = course.find(task)
+        chosen, exercises = _task_or_exercise(course, task)
         _check_install(chosen)
         source = tree.resolve_impl(impl, course)
     except (ManifestError, TreeError) as exc:
         _fail(str(exc))
     if not chosen.files:
         _fail(f"task {chosen.id} has no files of yours to watch; `{commands.grade(chosen.id)}` checks it.")
-    options = runner.RunOptions(stack=stack)
+    options = runner.RunOptions(stack=stack, exercises=exercises)
 
     def grade_once() -> None:
         result = runner.grade(chosen, source, course, options)
-        show(result, course, unrecorded=state.not_recorded(result, source),
-             verbose_command=commands.grade(chosen.id, source.label, stack, verbose=True))
+        show(result, course, unrecorded=state.not_recorded(result, source, exercises),
+             verbose_command=commands.grade(exercises[0] if exercises else chosen.id, source.label, stack,
+                                            verbose=True))
 
     watch.run(grade_once, watch.watched_files(chosen, source, course), say=lambda text: console.print(
         Text(render.inert(text), style="dim")), poll=poll)

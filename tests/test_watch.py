@@ -90,3 +90,23 @@ def test_a_grading_that_breaks_does_not_end_the_loop(tmp_path, monkeypatch):
     watch.run(grade_once, [target], say=said.append, poll=True)
     assert len(calls) == 2
     assert any("grading failed (RuntimeError" in s for s in said) and said[-1] == "Stopped watching."
+
+
+def test_one_exercise_can_be_watched(tmp_path):
+    learner = tmp_path / "mine"
+    shutil.copytree(KIT_ROOT / "starter", learner, ignore=shutil.ignore_patterns("__pycache__"))
+    shutil.copy(KIT_ROOT / "solutions" / "backend/services/users.py", learner / "backend/services/users.py")
+    env = {**os.environ, "PYTHONUNBUFFERED": "1", "COLUMNS": "200", "HOME": str(tmp_path)}
+    proc = subprocess.Popen([sys.executable, "-m", "grader", "watch", "1.7", "--impl", str(learner)], cwd=tmp_path,
+                            env=env, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True, start_new_session=True)
+    out = Output(proc)
+    try:
+        first = out.wait_for("Watching", 1)
+        assert "01.7 Read users" in first and "Total: 5 / 5" in first  # its tests only
+        assert "01.1 Register" not in first
+        proc.send_signal(signal.SIGINT)
+        assert proc.wait(timeout=120) == 0
+    finally:
+        if proc.poll() is None:
+            os.killpg(proc.pid, signal.SIGKILL)
+            proc.wait()
