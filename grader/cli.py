@@ -184,8 +184,7 @@ def show(result, course: manifest.Course, unrecorded: str, verbose: bool = False
         # method still raising NotImplementedError) and has not passed several gradings in a
         # row, where a ladder exists.
         streaks = entry["not_passed_in_a_row"]
-        stuck = {e.id for e in result.exercises if streaks.get(e.id, 0) >= state.STUCK_AFTER
-                 and render.started(e, owners) and hints.for_exercise(course, e.id)}
+        stuck = {e for e in begun if streaks.get(e, 0) >= state.STUCK_AFTER and hints.for_exercise(course, e)}
         try:
             state.write_progress(course)
         except OSError as exc:  # the docs site's progress is a convenience: say so, go on

@@ -10,8 +10,6 @@ What it logs is short: the files taken and what the app refuses at the first sta
 line per restart; the app's own errors pass through, its start-up chatter does not.
 """
 
-import hashlib
-import hmac
 import json
 import os
 import secrets
@@ -26,6 +24,7 @@ from typing import Callable, Sequence
 from grader import KIT_ROOT
 from grader.grading import tree
 from grader.grading.manifest import Course, Task
+from grader.stacks.app import challenged_health
 
 
 def files_of(tasks: list[Task]) -> list[str]:
@@ -72,20 +71,11 @@ def _files(built: tree.Built) -> dict[str, str]:
 
 
 def _health(url: str, key: str) -> dict | None:
-    """/health of the app we started (the body; None while nothing answers, or when what
-    answers cannot prove it is ours, see starter/backend/diagnostics.py: health_proof)."""
-    import httpx
-
-    challenge = secrets.token_hex(16)
-    try:
-        with httpx.Client(trust_env=False, timeout=1.0) as client:
-            body = client.get(url + "/health", headers={"X-Grader-Challenge": challenge}).json()
-    except (httpx.HTTPError, ValueError):
-        return None
-    expected = hmac.new(key.encode(), challenge.encode(), hashlib.sha256).hexdigest()
-    if not isinstance(body, dict) or not hmac.compare_digest(str(body.get("proof", "")), expected):
-        return None
-    return body
+    """/health of the app we started, whatever its status (with the database down it still
+    lists the modules it refuses); None while nothing answers, or when what answers cannot
+    prove it is ours."""
+    _, body, proven = challenged_health(url, key, 1.0)
+    return body if proven else None
 
 
 def _problems(proc: subprocess.Popen, url: str, key: str, refused: dict[str, str]) -> tuple[list[str] | None, str]:

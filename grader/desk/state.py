@@ -17,6 +17,7 @@ from pathlib import Path
 
 from grader import KIT_ROOT
 from grader.grading.results import PASS, TaskResult
+from grader.render import commands
 
 # GRADE_STATE moves it (the kit's own tests keep theirs in a temporary folder).
 STATE_PATH = Path(os.environ.get("GRADE_STATE") or KIT_ROOT / ".grade-state.json")
@@ -65,7 +66,7 @@ def not_recorded(result: TaskResult, impl, exercises=(), kit_root: Path = KIT_RO
     most often lower, the learner's result), nor one exercise alone, nor a run that could
     not grade anything (a stack that was down)."""
     named = os.environ.get(WORK_ENV, "").strip()
-    again = f"make grade TASK={result.task}" + (f" IMPL={named}" if named else "")
+    again = commands.grade(result.task, named or commands.DEFAULT_IMPL)
     if not result.graded:
         return "Not recorded as your progress: nothing was graded."
     if impl.kind == "solutions":
@@ -111,12 +112,6 @@ def save(result: TaskResult, path: Path | None = None, started: set[str] | None 
     data[result.task] = entry
     _write(path, data)
     return entry
-
-
-def stuck(task_id: str, exercise_id: str, path: Path | None = None) -> bool:
-    """True when the exercise has not passed in STUCK_AFTER gradings in a row."""
-    entry = load(path).get(task_id) or {}
-    return int((entry.get("not_passed_in_a_row") or {}).get(exercise_id, 0)) >= STUCK_AFTER
 
 
 def next_hint(task_id: str, exercise_id: str, count: int, path: Path | None = None) -> int:

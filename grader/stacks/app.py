@@ -185,6 +185,27 @@ class AppStartError(Exception):
     pass
 
 
+def challenged_health(url: str, key: str, timeout: float) -> tuple[int, dict, bool]:
+    """GET ``url``/health with a fresh challenge: the status (0 when nothing answered), the
+    JSON body ({} when there is none), and whether the body proves, with an HMAC of the
+    challenge, that what answered knows ``key`` (starter/backend/diagnostics.py: health_proof)."""
+    import httpx
+
+    challenge = secrets.token_hex(16)
+    try:
+        with httpx.Client(verify=False, trust_env=False, timeout=timeout) as client:
+            response = client.get(url + "/health", headers={"X-Grader-Challenge": challenge})
+    except httpx.HTTPError:
+        return 0, {}, False
+    try:
+        body = response.json()
+    except ValueError:
+        body = {}
+    body = body if isinstance(body, dict) else {}
+    expected = hmac.new(key.encode(), challenge.encode(), hashlib.sha256).hexdigest()
+    return response.status_code, body, hmac.compare_digest(str(body.get("proof", "")), expected)
+
+
 class AppProcess:
     """One uvicorn process serving the learner's app on 127.0.0.1."""
 
@@ -262,23 +283,10 @@ class AppProcess:
     def _health(self, timeout: float) -> tuple[int, dict]:
         """GET /health with a challenge: the status (0 when the app did not answer, or when
         what answered could not prove it is the process we started) and the JSON body."""
-        import httpx
-
-        challenge = secrets.token_hex(16)
-        try:
-            with httpx.Client(verify=False, trust_env=False, timeout=timeout) as client:
-                response = client.get(self.url + "/health", headers={"X-Grader-Challenge": challenge})
-        except httpx.HTTPError:
-            return 0, {}
-        try:
-            body = response.json()
-        except ValueError:
-            body = {}
-        body = body if isinstance(body, dict) else {}
-        expected = hmac.new(self._key.encode(), challenge.encode(), hashlib.sha256).hexdigest()
-        if response.status_code == 200 and not hmac.compare_digest(str(body.get("proof", "")), expected):
+        status, body, proven = challenged_health(self.url, self._key, timeout)
+        if status == 200 and not proven:
             return 0, {}  # something else answers on the app's port
-        return response.status_code, body
+        return status, body
 
     def healthy(self, timeout: float = 1.0) -> bool:
         return self._health(timeout)[0] == 200
