@@ -112,6 +112,8 @@ def grade(
 def _grade_once(task: Task, impl: tree.Impl, course: Course, options: RunOptions, progress: Progress | None,
                 kit_root: Path) -> TaskResult:
     started = time.monotonic()
+    if task.test_seconds > options.test_timeout:
+        options = dataclasses.replace(options, test_timeout=task.test_seconds)
     result = empty_result(task, impl.label, options.stack)
     if options.exercises:
         result.exercises = [e for e in result.exercises if e.id in options.exercises]
@@ -146,7 +148,8 @@ def _grade_once(task: Task, impl: tree.Impl, course: Course, options: RunOptions
     mode = 0o755 if (remote and task.kind == "code") or (not remote and os.geteuid() == 0) else 0o700
     try:
         built.root.chmod(mode)
-        needs = (*task.backends, *(("app",) if external else ())) if remote else ()
+        # Embedded runs MongoDB in-process; the pipeline's servers start as on local.
+        needs = (*task.backends, *(("app",) if external else ())) if remote else embedded_backends(task)
         with stacks.prepare(options.stack, needs) as prepared:
             for why in built.refused.values():
                 result.notice(why)
@@ -173,6 +176,10 @@ def _grade_once(task: Task, impl: tree.Impl, course: Course, options: RunOptions
         tree.remove(built.root)
     result.duration = time.monotonic() - started
     return result
+
+
+def embedded_backends(task: Task) -> tuple[str, ...]:
+    return tuple(name for name in task.backends if name != "mongodb")
 
 
 def _stack_not_ready(result: TaskResult, options: RunOptions, problems: list[str]) -> TaskResult:

@@ -1,6 +1,7 @@
 """The stacks a task's tests run on, and the backends (MongoDB, Kafka, MySQL) behind them.
 
-    embedded   the app inside the test process, mongomock-motor; nothing to start
+    embedded   the app inside the test process, mongomock-motor; Kafka and MySQL (a task of
+               the event pipeline) have no in-process stand-in, so they start as on local
     local      real-wire servers the grader starts from installed packages, no Docker
     services   external servers at the URLs in the environment (the compose stack, ...)
 
@@ -24,8 +25,10 @@ BACKENDS = ("mongodb", "kafka", "mysql")
 PROVIDERS: dict[tuple[str, str], str] = {
     ("mongodb", LOCAL): "mongo:start_local",
     ("mongodb", SERVICES): "mongo:external",
+    ("kafka", EMBEDDED): "kafka:start_local",
     ("kafka", LOCAL): "kafka:start_local",
     ("kafka", SERVICES): "kafka:external",
+    ("mysql", EMBEDDED): "mysql:start_local",
     ("mysql", LOCAL): "mysql:start_local",
     ("mysql", SERVICES): "mysql:external",
     ("app", SERVICES): "app:external",  # only with APP_URL set (see grader/stacks/app.py)
@@ -68,7 +71,7 @@ def prepare(stack: str, needs: tuple[str, ...]) -> Iterator[Prepared]:
     the ones we started on the way out, whatever happens. A local server may still be
     starting when this yields: ``Prepared.wait`` blocks until all are ready."""
     prepared = Prepared()
-    if stack != EMBEDDED and needs:
+    if needs:
         with ThreadPoolExecutor(max_workers=len(needs)) as pool:
             prepared.backends = list(pool.map(lambda name: provide(name, stack), needs))
     try:

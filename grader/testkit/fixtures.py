@@ -20,7 +20,7 @@ import httpx
 import pytest
 import pytest_asyncio
 
-from grader.testkit import remote, stack
+from grader.testkit import pipeline, remote, stack
 from grader.testkit.recorders import CollectionEvents, CollectionMail, RecordingMailer, RecordingPublisher
 
 TEST_BCRYPT_ROUNDS = 4  # production uses 12; tests only need a real bcrypt hash, quickly
@@ -40,7 +40,9 @@ _APP: "remote.RemoteApp | None" = None
 
 
 def _needs_app() -> bool:
-    return stack.remote() and bool(os.environ.get("GRADER_LEARNER_FILES"))
+    """The app runs for a task with learner files in it (an analytics-only task needs none)."""
+    files = [f for f in os.environ.get("GRADER_LEARNER_FILES", "").split(",") if f]
+    return stack.remote() and any(f.startswith("backend/") for f in files)
 
 
 def pytest_sessionstart(session):
@@ -115,6 +117,7 @@ def settings(request):
     from backend.config import Settings
 
     return Settings(
+        event_sink="kafka" if pipeline.app_publishes_to_kafka() else "log",
         database_name="grader",
         jwt_secret="grader-" + secrets.token_hex(16),
         jwt_algorithm=TEST_JWT_ALGORITHM,
@@ -175,7 +178,11 @@ async def app(request, settings, events, outbox, db):
         return
     built = request.getfixturevalue("_built_app")
     state = built.state
-    state.settings, state.database, state.events, state.mailer = settings, db, events, outbox
+    # Grading Task 09, the app picks the learner's Kafka publisher at start-up, as in production.
+    in_use = None if pipeline.app_publishes_to_kafka() else events
+    if in_use is None:
+        os.environ["KAFKA_TOPIC_PREFIX"] = pipeline.APP_PREFIX
+    state.settings, state.database, state.events, state.mailer = settings, db, in_use, outbox
     async with built.router.lifespan_context(built):
         yield built
 
@@ -197,3 +204,44 @@ def pytest_collection_modifyitems(config, items):
     for item in items:
         if item.get_closest_marker("needs_services"):
             item.add_marker(pytest.mark.skip(reason="needs a real database: grade on the local stack (STACK=local)"))
+
+
+# -- the event pipeline (Task 09's consumer, the MySQL track) ---------------------------
+
+_SHARED_SERVICE: "pipeline.AnalyticsService | None" = None
+
+
+@pytest.fixture
+def analytics():
+    """The learner's analytics service, started once per test process and shared by its
+    tests (each uses fresh ids); started again when a test left it stopped."""
+    global _SHARED_SERVICE
+    if _SHARED_SERVICE is None:
+        _SHARED_SERVICE = pipeline.AnalyticsService()
+    if not _SHARED_SERVICE.alive:
+        try:
+            _SHARED_SERVICE.start()
+        except pipeline.ServiceDown as exc:
+            pytest.fail(str(exc), pytrace=False)
+    return _SHARED_SERVICE
+
+
+@pytest.fixture
+def new_analytics():
+    """Make analytics services of a test's own (``new_analytics(probe=True, env={...})``),
+    not started; all are stopped and removed when the test ends."""
+    made: list[pipeline.AnalyticsService] = []
+
+    def make(**options) -> pipeline.AnalyticsService:
+        service = pipeline.AnalyticsService(**options)
+        made.append(service)
+        return service
+
+    yield make
+    for service in made:
+        service.close()
+
+
+def pytest_unconfigure(config):
+    if _SHARED_SERVICE is not None:
+        _SHARED_SERVICE.close()

@@ -19,6 +19,7 @@ from grader.grading import reap
 from grader.stacks.app import AppProcess, AppStartError, Sandbox, missing_settings
 from grader.stacks.process import http_ok
 from grader.grading.tree import module_name
+from grader.testkit import pipeline
 
 TEXT_LIMIT = 300
 MAX_RESPONSE_BYTES = 1 << 20  # no test needs more; a flood must not fill the test process
@@ -116,7 +117,8 @@ class RemoteApp(_Connections):
         env.update(
             DATABASE_NAME=settings.database_name, JWT_SECRET=settings.jwt_secret, JWT_ALGORITHM=settings.jwt_algorithm,
             ACCESS_TOKEN_MINUTES=str(settings.access_token_minutes), BCRYPT_ROUNDS=str(settings.bcrypt_rounds),
-            EVENT_SINK="collection", MAIL_SINK="collection", ERROR_DETAILS="1",
+            EVENT_SINK="kafka" if pipeline.app_publishes_to_kafka() else "collection", MAIL_SINK="collection",
+            ERROR_DETAILS="1", KAFKA_TOPIC_PREFIX=pipeline.APP_PREFIX,
             PRELOAD_MODULES=",".join(self.modules), IMPORT_SECONDS=str(self.import_seconds),
         )
         self.box = Sandbox.for_app(Path(os.environ["GRADER_IMPL_ROOT"]), env)

@@ -1,133 +1,262 @@
-"""The analytics service, for now only its health endpoint.
+"""The analytics service: a Kafka consumer that keeps the MySQL reporting tables.
 
-What the MySQL track puts here: a consumer group on the platform's Kafka topics that turns
-each event into rows of MySQL reporting tables (sign-ups per day, suppliers per category,
-community membership counts), committing its Kafka offsets only after the MySQL
-transaction that applied the event, and skipping an event it has already applied. This
-file then also creates those tables on start-up.
+This file is the kit's; you write the parts it puts together:
 
-Today it does none of that. It reads its settings, and serves ``GET /health`` on
-``ANALYTICS_HOST:ANALYTICS_PORT`` with the standard library: 200
-``{"status": "ok", "kafka": {...}, "mysql": {...}}`` when a Kafka broker answers a
-metadata request and MySQL answers ``SELECT 1``, 503 with ``"status": "unavailable"`` and a
-``reason`` naming what is down otherwise. Each check takes at most ``CHECK_SECONDS``.
+    analytics/consumer.py   the consumer framework (Task 09)
+    analytics/db.py         the MySQL connection (Task M00)
+    analytics/users.py      the users table and its events (Task M01)
+    analytics/suppliers.py  the suppliers tables and their events (Task M02)
+
+At start-up it reads its settings, connects to MySQL, creates every table the table modules
+define, registers their handlers (each event applied in one MySQL transaction) and consumes
+until SIGTERM or SIGINT. A part that is still a stub is reported once: a table module is left
+out, and the kit's stand-in (``analytics/standins.py``) takes the place of a stub consumer or
+connection, so you can run the service (``make analytics``) from your first MySQL task on.
+
+``GET /health`` on ``ANALYTICS_HOST:ANALYTICS_PORT`` answers 200 with what runs
+(``consuming``, ``parts``, ``handlers``) once the consumer runs, 503 with the reason before.
+
+Grading settings (the grader sets them; you never need to): ``ANALYTICS_PARTS`` names the
+parts taken from your files (the others are stand-ins or left out, so grading one task never
+runs another task's code), ``ANALYTICS_PROBE`` a file where the kit's probe handlers record
+the events they get (grading Task 09 and M00), ``ANALYTICS_FAULT`` a fault to inject.
 """
 
+import hashlib
+import hmac
+import importlib
 import json
 import logging
 import os
 import signal
+import sys
 import threading
+import time
 from dataclasses import dataclass
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from typing import Any, Callable
 
 log = logging.getLogger("analytics")
 
-CHECK_SECONDS = 2.0
-PLACEHOLDER_NOTICE = ("analytics: this is a placeholder. The analytics replica (a Kafka consumer that keeps "
-                      "reporting tables in MySQL) is built in the MySQL track of the course; until then this "
-                      "service only answers GET /health.")
+TABLE_MODULES = ("users", "suppliers")
+PARTS = ("consumer", "db", *TABLE_MODULES)
+EXERCISE_OF = {"consumer": "Task 09", "db": "Task M00", "users": "Task M01", "suppliers": "Task M02"}
+EXIT_SETTINGS, EXIT_NOT_DONE = 2, 3
+
+
+def _own_stream():
+    # The kit's reports go to a copy of stderr taken before learner code runs: closing
+    # sys.stderr or fd 2 in a learner module cannot hide them from the grader.
+    try:
+        return os.fdopen(os.dup(2), "w", buffering=1, encoding="utf-8", errors="replace")
+    except OSError:
+        return None
+
+
+REPORTS = _own_stream()
+
+
+def report(line: str) -> None:
+    try:
+        print(f"analytics: {line}", file=REPORTS or sys.__stderr__, flush=True)
+    except (OSError, ValueError, AttributeError):
+        pass
 
 
 @dataclass(frozen=True)
 class Settings:
-    kafka_bootstrap_servers: str = "localhost:9092"
-    mysql_host: str = "localhost"
-    mysql_port: int = 3306
-    mysql_user: str = "analytics"
-    mysql_password: str = ""
-    mysql_database: str = "analytics"
-    # Where GET /health is served. 0.0.0.0 so that other containers (and the healthcheck)
-    # reach it; set ANALYTICS_HOST=127.0.0.1 on a machine of your own.
-    host: str = "0.0.0.0"
+    host: str = "0.0.0.0"  # where GET /health is served; 0.0.0.0 so other containers reach it
     port: int = 8001
+    parts: str = ""  # ANALYTICS_PARTS: "" = every part that is done, stand-ins for the rest
+    probe: str = ""
+    fault: str = ""
 
     @classmethod
     def from_env(cls) -> "Settings":
         env = os.environ
-        return cls(
-            kafka_bootstrap_servers=env.get("KAFKA_BOOTSTRAP_SERVERS", cls.kafka_bootstrap_servers),
-            mysql_host=env.get("MYSQL_HOST", cls.mysql_host),
-            mysql_port=int(env.get("MYSQL_PORT", cls.mysql_port)),
-            mysql_user=env.get("MYSQL_USER", cls.mysql_user),
-            mysql_password=env.get("MYSQL_PASSWORD", cls.mysql_password),
-            mysql_database=env.get("MYSQL_DATABASE", cls.mysql_database),
-            host=env.get("ANALYTICS_HOST", cls.host),
-            port=int(env.get("ANALYTICS_PORT", cls.port)),
-        )
+        return cls(host=env.get("ANALYTICS_HOST", cls.host), port=int(env.get("ANALYTICS_PORT", cls.port)),
+                   parts=env.get("ANALYTICS_PARTS", "auto"), probe=env.get("ANALYTICS_PROBE", ""),
+                   fault=env.get("ANALYTICS_FAULT", ""))
+
+    def forced(self) -> set[str] | None:
+        """The parts that must be the learner's (grading), or None: each part that is done."""
+        if self.parts == "auto":
+            return None
+        return {p.strip() for p in self.parts.split(",") if p.strip()}
 
 
-def check_kafka(bootstrap: str, timeout: float = CHECK_SECONDS) -> str:
-    """"" when a broker at ``bootstrap`` answers a metadata request, else why not."""
-    try:
-        from confluent_kafka import KafkaException
-        from confluent_kafka.admin import AdminClient
-    except ImportError:
-        return "the confluent-kafka package is not installed"
-    errors: list[str] = []
-    try:
-        # log_level 0: librdkafka's own retry messages stay off stderr; error_cb keeps the
-        # first error ("Connection refused"), which says more than list_topics' timeout.
-        admin = AdminClient({"bootstrap.servers": bootstrap, "log_level": 0, "socket.timeout.ms": int(timeout * 1000),
-                             "error_cb": lambda err: errors.append(err.str())})
-    except Exception as exc:  # noqa: BLE001 (a setting librdkafka rejects: an empty bootstrap list, ...)
-        return f"{type(exc).__name__}: {exc}"
-    try:
-        admin.list_topics(timeout=timeout)
-    except KafkaException as exc:
-        admin.poll(0)  # error_cb only runs from poll()
-        return (errors[0] if errors else exc.args[0].str())[:200]
-    return ""
+class NotDone(Exception):
+    """A learner part that is still a stub, or does not import."""
 
 
-def check_mysql(settings: Settings, timeout: float = CHECK_SECONDS) -> str:
-    """"" when MySQL answers ``SELECT 1`` for this user and database, else why not."""
+class State:
+    """What GET /health reports."""
+
+    def __init__(self) -> None:
+        self.consuming = False
+        self.parts: dict[str, str] = {}
+        self.handlers: list[str] = []
+        self.problems: list[str] = []
+
+
+def _load(part: str):
     try:
-        import pymysql
-    except ImportError:
-        return "the pymysql package is not installed"
-    seconds = max(1, round(timeout))  # pymysql takes whole seconds
-    try:
-        conn = pymysql.connect(host=settings.mysql_host, port=settings.mysql_port, user=settings.mysql_user,
-                               password=settings.mysql_password, database=settings.mysql_database,
-                               connect_timeout=seconds, read_timeout=seconds, write_timeout=seconds)
+        return importlib.import_module(f"analytics.{part}")
+    except Exception as exc:  # noqa: BLE001 (a learner module that does not import)
+        raise NotDone(f"analytics/{part}.py does not import: {type(exc).__name__}: {exc}") from None
+
+
+def _stub(part: str, exc: NotImplementedError) -> NotDone:
+    return NotDone(f"{EXERCISE_OF[part]}: analytics/{part}.py is not done yet ({exc} still raises "
+                   "NotImplementedError)")
+
+
+def build_consumer(use_learner: bool):
+    env = os.environ
+    if use_learner:
+        module = _load("consumer")
         try:
-            with conn.cursor() as cur:
-                cur.execute("SELECT 1")
-        finally:
-            conn.close()
-    except Exception as exc:  # noqa: BLE001 (pymysql.MySQLError, or a bad host name: a reason either way)
-        return f"{type(exc).__name__}: {exc}"[:200]
-    return ""
+            settings = module.ConsumerSettings.from_env()
+            return module.EventConsumer(settings), "yours"
+        except NotImplementedError as exc:
+            raise _stub("consumer", exc) from None
+    from analytics.standins import StandInConsumer
+
+    return StandInConsumer(env.get("KAFKA_BOOTSTRAP_SERVERS", "localhost:9092"),
+                           env.get("KAFKA_GROUP_ID", "analytics-replica"), env.get("KAFKA_TOPIC_PREFIX", "")), "stand-in"
 
 
-def health(settings: Settings) -> tuple[int, dict]:
-    """The status code and body of GET /health."""
-    results = {
-        "kafka": (settings.kafka_bootstrap_servers, check_kafka(settings.kafka_bootstrap_servers)),
-        "mysql": (f"{settings.mysql_host}:{settings.mysql_port}/{settings.mysql_database}", check_mysql(settings)),
-    }
-    body: dict = {"status": "ok"}
-    down = []
-    for name, (where, problem) in results.items():
-        body[name] = {"ok": not problem, "at": where, **({"error": problem} if problem else {})}
-        if problem:
-            down.append(f"{name} at {where} is down ({problem})")
-    if down:
-        body["status"] = "unavailable"
-        body["reason"] = "; ".join(down)
-        return 503, body
-    return 200, body
+def build_database(use_learner: bool):
+    env = os.environ
+    if use_learner:
+        module = _load("db")
+        try:
+            return module.Database(module.MySQLSettings.from_env()), "yours"
+        except NotImplementedError as exc:
+            raise _stub("db", exc) from None
+    from analytics.standins import StandInDatabase
+
+    return StandInDatabase(env.get("MYSQL_HOST", "localhost"), int(env.get("MYSQL_PORT", "3306")),
+                           env.get("MYSQL_USER", "analytics"), env.get("MYSQL_PASSWORD", ""),
+                           env.get("MYSQL_DATABASE", "analytics")), "stand-in"
 
 
-def make_server(settings: Settings) -> ThreadingHTTPServer:
+def _choose(part: str, forced: set[str] | None, build: Callable[[bool], Any], state: State):
+    """The learner's part when grading names it or (otherwise) when it is done; else the stand-in."""
+    if forced is not None:
+        built, who = build(part in forced)
+    else:
+        try:
+            built, who = build(True)
+        except NotDone as exc:
+            report(f"{exc}; using the kit's stand-in")
+            built, who = build(False)
+    state.parts[part] = who
+    return built
+
+
+def table_modules(forced: set[str] | None, state: State) -> list[tuple[str, list[str], dict]]:
+    """(name, CREATE statements, handlers) of each table module in use."""
+    found = []
+    for part in TABLE_MODULES:
+        if forced is not None and part not in forced:
+            continue
+        try:
+            module = _load(part)
+            try:
+                statements, handlers = list(module.tables()), dict(module.handlers())
+            except NotImplementedError as exc:
+                raise _stub(part, exc) from None
+        except NotDone as exc:
+            if forced is not None:
+                raise
+            report(f"{exc}; its tables are left out")
+            continue
+        state.parts[part] = "yours"
+        found.append((part, statements, handlers))
+    return found
+
+
+class Probe:
+    """The kit's probe handlers (grading only): each event of any type is recorded in a JSON
+    lines file; ``data._probe`` may ask the handler to fail a number of times, to sleep, or
+    (with a database) to run SQL inside the event's transaction, then fail or not."""
+
+    def __init__(self, path: str, database: Any = None):
+        self.path, self.database = path, database
+        self._lock = threading.Lock()
+
+    def _write(self, record: dict) -> None:
+        with self._lock, open(self.path, "a", encoding="utf-8") as out:
+            out.write(json.dumps(record) + "\n")
+
+    def _tries(self, event_id: str) -> int:
+        try:
+            with open(self.path, encoding="utf-8") as records:
+                return sum(1 for line in records if f'"{event_id}"' in line and '"start"' in line)
+        except OSError:
+            return 0
+
+    def __call__(self, envelope: dict) -> None:
+        order = (envelope.get("data") or {}).get("_probe") or {}
+        event_id = str(envelope.get("event_id"))
+        tries = self._tries(event_id)
+        self._write({"phase": "start", "event_id": event_id, "event_type": envelope.get("event_type"),
+                     "entity_id": envelope.get("entity_id"), "pid": os.getpid(), "at": time.time()})
+        time.sleep(float(order.get("sleep", 0)))
+        if self.database is not None and order.get("sql"):
+            with self.database.transaction() as conn:
+                cursor = conn.cursor()
+                for statement in order["sql"]:
+                    cursor.execute(statement)
+                if order.get("raise_in_transaction"):
+                    raise RuntimeError("probe: failing inside the transaction, as asked")
+        if tries < int(order.get("fail_times", 0)):
+            raise RuntimeError(f"probe: failing try {tries + 1} of {order['fail_times']}, as asked")
+        self._write({"phase": "done", "event_id": event_id, "pid": os.getpid(), "at": time.time()})
+
+
+def _with_fault(fault: str, handler: Callable[[dict], None]) -> Callable[[dict], None]:
+    """``kill-after:<event_id>``: SIGKILL this process right after that event's handler
+    returned (its transaction committed), before the consumer can commit the offset."""
+    kind, _, event_id = fault.partition(":")
+    if kind != "kill-after" or not event_id:
+        return handler
+
+    def faulty(envelope: dict) -> None:
+        handler(envelope)
+        if envelope.get("event_id") == event_id:
+            report(f"fault: killed after applying {event_id}, before the offset commit")
+            os.kill(os.getpid(), signal.SIGKILL)
+
+    return faulty
+
+
+def _in_transaction(database: Any, handler: Callable[[Any, dict], None]) -> Callable[[dict], None]:
+    def applied(envelope: dict) -> None:
+        with database.transaction() as conn:
+            handler(conn, envelope)
+
+    return applied
+
+
+def health_proof(challenge: str) -> str:
+    key = os.environ.get("GRADER_HEALTH_KEY", "")
+    return hmac.new(key.encode(), challenge.encode(), hashlib.sha256).hexdigest() if key and challenge else ""
+
+
+def make_server(settings: Settings, state: State) -> ThreadingHTTPServer:
     class Handler(BaseHTTPRequestHandler):
         def do_GET(self) -> None:  # the name http.server calls
             if self.path.split("?", 1)[0] != "/health":
                 self._send(404, {"detail": "Not Found"})
                 return
-            status, body = health(settings)
-            self._send(status, body)
+            body = {"status": "ok" if state.consuming else "starting", "consuming": state.consuming,
+                    "parts": state.parts, "handlers": state.handlers, "problems": state.problems}
+            proof = health_proof(self.headers.get("X-Grader-Challenge", ""))
+            if proof:
+                body["proof"] = proof
+            self._send(200 if state.consuming else 503, body)
 
         def _send(self, status: int, body: dict) -> None:
             data = json.dumps(body).encode()
@@ -146,18 +275,60 @@ def make_server(settings: Settings) -> ThreadingHTTPServer:
 
 
 def main() -> int:
-    logging.basicConfig(level=logging.INFO, format="%(message)s")
+    logging.basicConfig(level=logging.INFO, format="%(name)s: %(message)s")
     settings = Settings.from_env()
-    server = make_server(settings)
-    log.info(PLACEHOLDER_NOTICE)
-    log.info("analytics: GET /health on %s:%s (Kafka %s, MySQL %s:%s/%s)", settings.host, server.server_address[1],
-             settings.kafka_bootstrap_servers, settings.mysql_host, settings.mysql_port, settings.mysql_database)
-    stopping = threading.Event()
-    for signum in (signal.SIGTERM, signal.SIGINT):
-        signal.signal(signum, lambda *_: stopping.set())
-    thread = threading.Thread(target=server.serve_forever, name="health", daemon=True)
-    thread.start()
-    stopping.wait()
-    server.shutdown()
-    server.server_close()
+    state = State()
+    server = make_server(settings, state)
+    threading.Thread(target=server.serve_forever, name="health", daemon=True).start()
+    report(f"GET /health on {settings.host}:{server.server_address[1]}")
+    forced = settings.forced()
+    try:
+        modules = table_modules(forced, state)
+        # Grading the consumer framework alone (Task 09) needs no MySQL at all.
+        database = None
+        if forced is None or modules or "db" in forced:
+            database = _choose("db", forced, build_database, state)
+            try:
+                database.connect()
+                database.init_tables([s for _, statements, _ in modules for s in statements])
+            except NotImplementedError as exc:
+                raise _stub("db", exc) from None
+        consumer = _choose("consumer", forced, build_consumer, state)
+        handlers: dict[str, Callable[[dict], None]] = {}
+        if settings.probe:
+            probe = Probe(settings.probe, database)
+            from shared.events import EventType
+
+            handlers.update({event.value: probe for event in EventType})
+        for _, _, table_handlers in modules:
+            handlers.update({t: _in_transaction(database, h) for t, h in table_handlers.items()})
+        try:
+            for event_type, handler in handlers.items():
+                consumer.register(event_type, _with_fault(settings.fault, handler))
+            consumer.install_signal_handlers()
+        except NotImplementedError as exc:
+            raise _stub("consumer", exc) from None
+        state.handlers = sorted(handlers)
+    except NotDone as exc:
+        report(str(exc))
+        return EXIT_NOT_DONE
+    except Exception as exc:  # noqa: BLE001 (settings or MySQL refused: say so and stop)
+        report(f"could not start: {type(exc).__name__}: {exc}")
+        return EXIT_SETTINGS
+    report(f"consuming {', '.join(state.handlers) or 'nothing'} ({', '.join(f'{k}: {v}' for k, v in state.parts.items())})")
+    state.consuming = True
+    try:
+        consumer.run()
+    except NotImplementedError as exc:
+        report(str(_stub("consumer", exc)))
+        return EXIT_NOT_DONE
+    finally:
+        state.consuming = False
+        try:
+            if database is not None:
+                database.close()
+        except Exception:  # noqa: BLE001
+            pass
+        server.shutdown()
+    report("stopped")
     return 0

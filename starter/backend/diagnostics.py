@@ -278,3 +278,67 @@ def install(app: FastAPI) -> None:
         return JSONResponse(describe(exc), status_code=500)
 
     app.add_middleware(_CatchExit)
+
+
+def install_event_probe(app: FastAPI) -> None:
+    """Grading only (GRADER_HEALTH_KEY set): routes through which the tests of Task 09 drive
+    the app's publisher exactly as a service does, without any other task's code.
+
+    POST /_kit/emit  {"event_type", "entity_id", "data"[, "bootstrap_servers"]}: ``await
+    events.emit(...)`` on the app's publisher (or, with ``bootstrap_servers``, on a new
+    ``KafkaPublisher`` for that broker); 200 with how long it took and whether the publisher
+    is the process's ``get_publisher()``, 503 when delivery failed, 501 for a stub.
+    POST /_kit/flush {"timeout"}: the publisher's ``flush(timeout)``."""
+    import time
+
+    def _failure(exc: BaseException) -> JSONResponse:
+        if isinstance(exc, NotImplementedError):
+            where = traceback.extract_tb(exc.__traceback__)[-1]
+            return JSONResponse({"error": {"code": "not_implemented", "message": (
+                f"{exc} still raises NotImplementedError ({os.path.relpath(where.filename, APP_ROOT)}:"
+                f"{where.lineno}): Task 09 is not done yet.")}}, status_code=501)
+        code = 503 if type(exc).__name__ == "EventDeliveryError" else 500
+        return JSONResponse({"error": {"code": type(exc).__name__, "message": str(exc)[:TEXT_LIMIT]}},
+                            status_code=code)
+
+    @app.post("/_kit/emit", include_in_schema=False)
+    async def kit_emit(request: Request) -> JSONResponse:
+        body = await request.json()
+        started = time.monotonic()
+        try:
+            from backend import kafka_events
+            from shared.events import EventType
+
+            publisher = request.app.state.events
+            problem = getattr(request.app.state, "events_problem", "")
+            if problem and not body.get("bootstrap_servers"):
+                return JSONResponse({"error": {"code": "no_publisher", "message": problem[:TEXT_LIMIT]}},
+                                    status_code=501)
+            if body.get("bootstrap_servers"):
+                publisher = kafka_events.KafkaPublisher(kafka_events.KafkaSettings.from_env(
+                    {**os.environ, "KAFKA_BOOTSTRAP_SERVERS": body["bootstrap_servers"]}))
+            built = time.monotonic() - started
+            await publisher.emit(EventType(body["event_type"]), body["entity_id"], body.get("data") or {})
+            try:
+                singleton = kafka_events.get_publisher() is request.app.state.events
+            except Exception:  # noqa: BLE001
+                singleton = False
+        except Exception as exc:  # noqa: BLE001 (reported to the test, whatever it is)
+            response = _failure(exc)
+            response.headers["X-Seconds"] = f"{time.monotonic() - started:.3f}"
+            return response
+        return JSONResponse({"emitted": True, "seconds": time.monotonic() - started, "built_seconds": built,
+                             "publisher": type(request.app.state.events).__name__,
+                             "is_get_publisher": singleton})
+
+    @app.post("/_kit/flush", include_in_schema=False)
+    async def kit_flush(request: Request) -> JSONResponse:
+        body = await request.json()
+        problem = getattr(request.app.state, "events_problem", "")
+        if problem:
+            return JSONResponse({"error": {"code": "no_publisher", "message": problem[:TEXT_LIMIT]}}, status_code=501)
+        try:
+            left = request.app.state.events.flush(float(body.get("timeout", 5)))
+        except Exception as exc:  # noqa: BLE001
+            return _failure(exc)
+        return JSONResponse({"left": left})

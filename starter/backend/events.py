@@ -7,6 +7,8 @@ without changing any service). Until then:
 - ``LoggingPublisher`` (the default) logs each event and drops it;
 - ``CollectionPublisher`` stores each envelope in the ``_kit_events`` collection of the
   app's database, where the grader reads it when the app runs in its own process.
+
+With ``EVENT_SINK=kafka`` the app uses your ``backend.kafka_events.KafkaPublisher`` (Task 09).
 """
 
 import logging
@@ -17,6 +19,11 @@ from shared.events import EventType, make_envelope
 log = logging.getLogger("backend.events")
 
 EVENTS_COLLECTION = "_kit_events"
+
+
+class EventDeliveryError(RuntimeError):
+    """An event could not be delivered (the broker is down, refused it, or did not confirm
+    in time). The app answers 503 with this message."""
 
 
 class EventPublisher(Protocol):
