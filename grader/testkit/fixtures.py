@@ -166,6 +166,7 @@ def _built_app():
     """The in-process app, built once per test process: building its routes is the slow part."""
     from backend.server import create_app
 
+    os.environ["GRADER_IN_PROCESS"] = "1"  # the kit's grading routes (starter/backend/diagnostics.py: grading)
     return create_app()
 
 

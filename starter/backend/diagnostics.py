@@ -280,6 +280,12 @@ def install(app: FastAPI) -> None:
     app.add_middleware(_CatchExit)
 
 
+def grading() -> bool:
+    """True in a grading run: the grader started this app (it holds the health key), or the
+    tests built it in their own process (the embedded stack)."""
+    return bool(_HEALTH_KEY) or os.environ.get("GRADER_IN_PROCESS") == "1"
+
+
 def install_event_probe(app: FastAPI) -> None:
     """Grading only (GRADER_HEALTH_KEY set): routes through which the tests of Task 09 drive
     the app's publisher exactly as a service does, without any other task's code.
@@ -288,7 +294,8 @@ def install_event_probe(app: FastAPI) -> None:
     events.emit(...)`` on the app's publisher (or, with ``bootstrap_servers``, on a new
     ``KafkaPublisher`` for that broker); 200 with how long it took and whether the publisher
     is the process's ``get_publisher()``, 503 when delivery failed, 501 for a stub.
-    POST /_kit/flush {"timeout"}: the publisher's ``flush(timeout)``."""
+    POST /_kit/flush {"timeout"}: the publisher's ``flush(timeout)``. The routes of
+    ``install_kafka_probe`` come with these."""
     import time
 
     def _failure(exc: BaseException) -> JSONResponse:
@@ -342,3 +349,83 @@ def install_event_probe(app: FastAPI) -> None:
         except Exception as exc:  # noqa: BLE001
             return _failure(exc)
         return JSONResponse({"left": left})
+
+    install_kafka_probe(app)
+
+
+def install_kafka_probe(app: FastAPI) -> None:
+    """Grading only: Task 09's settings, configurations and routing, called with the
+    arguments a test sends (the learner's code runs here, in the app's process, never in
+    the test's). Each answer holds, per call, its value or ``{"error": "Type: message"}``;
+    a stub answers ``{"error": "NotImplementedError: ..."}`` like any other failure.
+
+    POST /_kit/kafka/config {"env": {...}}: both sides' settings and client configurations.
+    POST /_kit/kafka/topic {"event_type", "prefix"}: ``topic_for``.
+    POST /_kit/kafka/route {"env", "register": [types], "values": [text | null],
+    "failing": [types]}: an ``EventConsumer`` with a recording handler for each registered
+    type (one that raises for the types in ``failing``); its ``topics()``, and for each
+    value the result of ``handle(value)``, what the handlers got and what was logged."""
+    import dataclasses
+    import logging
+
+    def call(function, *args):
+        try:
+            value = function(*args)
+            return dataclasses.asdict(value) if dataclasses.is_dataclass(value) else value
+        except BaseException as exc:  # noqa: BLE001 (reported to the test, whatever it is)
+            return {"error": f"{type(exc).__name__}: {str(exc)[:TEXT_LIMIT]}"}
+
+    @app.post("/_kit/kafka/config", include_in_schema=False)
+    async def kit_config(request: Request) -> JSONResponse:
+        env = (await request.json()).get("env") or {}
+        from analytics import consumer
+        from backend import kafka_events
+
+        producer = call(kafka_events.KafkaSettings.from_env, env)
+        subscriber = call(consumer.ConsumerSettings.from_env, env)
+        body = {"producer_settings": producer, "consumer_settings": subscriber,
+                "producer_config": call(lambda: kafka_events.producer_config(kafka_events.KafkaSettings.from_env(env))),
+                "consumer_config": call(lambda: consumer.consumer_config(consumer.ConsumerSettings.from_env(env)))}
+        return JSONResponse(json.loads(json.dumps(body, default=repr)))
+
+    @app.post("/_kit/kafka/topic", include_in_schema=False)
+    async def kit_topic(request: Request) -> JSONResponse:
+        body = await request.json()
+        from backend import kafka_events
+
+        return JSONResponse({"topic": call(kafka_events.topic_for, body.get("event_type"), body.get("prefix", ""))})
+
+    @app.post("/_kit/kafka/route", include_in_schema=False)
+    async def kit_route(request: Request) -> JSONResponse:
+        body = await request.json()
+        from analytics import consumer
+
+        got: list[dict] = []
+        logged: list[str] = []
+
+        class Keep(logging.Handler):
+            def emit(self, record: logging.LogRecord) -> None:
+                logged.append(f"{record.levelname}: {record.getMessage()}"[:TEXT_LIMIT])
+
+        def recorder(event_type: str):
+            def handler(envelope):
+                got.append({"handler": event_type, "envelope": envelope})
+                if event_type in (body.get("failing") or []):
+                    raise RuntimeError(f"the test's handler for {event_type} fails, as asked")
+            return handler
+
+        keep = Keep(level=logging.DEBUG)
+        logging.getLogger().addHandler(keep)
+        try:
+            made = call(lambda: consumer.EventConsumer(consumer.ConsumerSettings.from_env(body.get("env") or {})))
+            if isinstance(made, dict) and "error" in made:
+                return JSONResponse({"error": made["error"]})
+            registered = [call(made.register, t, recorder(t)) for t in body.get("register") or []]
+            topics = call(made.topics)
+            results = []
+            for value in body.get("values") or []:
+                results.append(call(made.handle, None if value is None else value.encode("utf-8", "surrogateescape")))
+        finally:
+            logging.getLogger().removeHandler(keep)
+        return JSONResponse(json.loads(json.dumps({"registered": registered, "topics": topics, "results": results,
+                                                   "handled": got, "logged": logged}, default=repr)))
