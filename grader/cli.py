@@ -41,7 +41,7 @@ from grader.grading.tree import TreeError
 app = typer.Typer(add_completion=False, no_args_is_help=True, help="Grade course tasks and check the kit.")
 console = Console()
 err = Console(stderr=True)
-COMMANDS = {"task", "doctor", "selftest", "list", "progress", "mutants", "new-task", "serve", "batch", "release",
+COMMANDS = {"task", "doctor", "selftest", "list", "progress", "mutants", "new-task", "serve", "analytics", "batch", "release",
             "hint", "watch"}
 STACKS = ("embedded", "local", "services")
 
@@ -455,6 +455,25 @@ def serve_command(
         code = serve.run(lambda: serve.build(chosen, course, tasks), host, port, reload_files=files,
                          say=lambda line: err.print(render.inert(line), highlight=False, markup=False))
     except TreeError as exc:  # the tree could not be laid out (an incomplete kit)
+        _fail(str(exc))
+    raise typer.Exit(code)
+
+
+@app.command("analytics")
+def analytics_command(
+    impl: str = typer.Option("starter", "--impl", help="starter, solutions, or a directory laid out like starter/."),
+) -> None:
+    """Run the analytics service with your files, taken as grading takes them (needs Kafka and
+    MySQL: the settings are the service's, see starter/analytics/service.py). The compose
+    stack's analytics service runs this."""
+    from grader.desk import analytics
+
+    course = _load_course()
+    try:
+        chosen = tree.resolve_impl(impl, course)
+        code = analytics.run(chosen, course, say=lambda line: err.print(render.inert(line), highlight=False,
+                                                                        markup=False))
+    except TreeError as exc:
         _fail(str(exc))
     raise typer.Exit(code)
 

@@ -83,11 +83,14 @@ def main() -> None:
               f"({args.forks / batch_seconds * 60:.1f} forks per minute; goal for 20 forks: under 120 s)")
     others = [t for t in course.tasks if t.kind == "code" and t.id != task.id]
     if others:
-        print(f"every other code task, solutions, median of {args.runs} warm runs")
+        print(f"every other code task, solutions, median of {args.runs} warm runs "
+              f"(the pipeline tasks' goal: local at most 3 x task {task.id} local)")
     for other in others:
         command = [str(Path(sys.executable).parent / "grade"), other.id, "--impl", "solutions"]
         embedded, local = median_of(args.runs, command), median_of(args.runs, command + ["--stack", "local"])
-        print(f"  task {other.id}: embedded {embedded:6.2f} s, local {local:6.2f} s ({local / embedded:.1f} x)")
+        pipeline = "kafka" in other.backends or "mysql" in other.backends
+        against = f"; {local / graded_local:.1f} x task {task.id} local" if pipeline else ""
+        print(f"  task {other.id}: embedded {embedded:6.2f} s, local {local:6.2f} s ({local / embedded:.1f} x{against})")
 
 
 def batch(task, course, forks: int, jobs: int) -> float:

@@ -52,8 +52,21 @@ APP_NOT_NEEDED = {
     "UNAVAILABLE_MODULES": "a grading-run knob of the local stack (modules found broken before start-up)",
     "PRELOAD_MODULES": "a grading-run knob of the local stack (modules imported at start-up)",
     "IMPORT_SECONDS": "goes with PRELOAD_MODULES; its default is fine",
+    "GRADER_IN_PROCESS": "set only by the tests that build the app in their own process (the embedded stack)",
 }
-ANALYTICS_NOT_NEEDED = {"ANALYTICS_HOST": "its default, 0.0.0.0, is what a container needs"}
+ANALYTICS_NOT_NEEDED = {
+    "ANALYTICS_HOST": "its default, 0.0.0.0, is what a container needs",
+    "ANALYTICS_PARTS": "a grading-run knob: which parts are the learner's (the default takes every part that is done)",
+    "ANALYTICS_PROBE": "a grading-run knob: the kit's probe handlers (Task 09 and M00 tests)",
+    "ANALYTICS_PROBE_TABLES": "a grading-run knob: tables for M00's tests",
+    "ANALYTICS_FAULT": "a grading-run knob: a fault the tests inject",
+    "GRADER_HEALTH_KEY": "a grading-run knob: the health check's challenge key",
+    "KAFKA_TOPIC_PREFIX": "the tests give each run its own topics; production has none",
+    "MYSQL_POOL_SIZE": "its default (5) suits one consumer",
+}
+# Variables the app reads only through a learner file (the Task 09 publisher) that the
+# compose stack need not set.
+APP_LEARNER_NOT_NEEDED = {"KAFKA_TOPIC_PREFIX": "the tests give each run its own topics; production has none"}
 # The smallest key RFC 7518 (section 3.2) allows for each HMAC algorithm, in bytes.
 HMAC_KEY_BYTES = {"HS256": 32, "HS384": 48, "HS512": 64}
 
@@ -393,11 +406,14 @@ def string_literals(paths: list[Path]) -> set[str]:
 
 
 def app_reads() -> set[str]:
-    return variables_read(python_files("starter/backend"))
+    # The starter, and the reference versions of the learner files (the Task 09 publisher
+    # reads KAFKA_* there; the stub only names them).
+    return (variables_read(python_files("starter/backend")) | variables_read(python_files("solutions/backend"))) - set(
+        APP_LEARNER_NOT_NEEDED)
 
 
 def analytics_reads() -> set[str]:
-    return variables_read(python_files("starter/analytics"))
+    return variables_read(python_files("starter/analytics")) | variables_read(python_files("solutions/analytics"))
 
 
 def grader_literals() -> set[str]:
@@ -607,7 +623,8 @@ def test_the_app_and_analytics_set_exactly_what_their_code_reads():
     assert {"KAFKA_BOOTSTRAP_SERVERS", "MYSQL_HOST", "MYSQL_PASSWORD", "ANALYTICS_PORT"} <= analytics_reads()
     assert env_problems(resolved(), app_reads(), analytics_reads()) == []
     app = env_of(services(resolved())["app"])
-    assert (app["EVENT_SINK"], app["MAIL_SINK"], app["ERROR_DETAILS"]) == ("collection", "collection", "1")
+    assert (app["EVENT_SINK"], app["MAIL_SINK"], app["ERROR_DETAILS"]) == ("collection,kafka", "collection", "1")
+    assert env_of(services(resolved())["analytics"])["KAFKA_GROUP_ID"]  # read by the consumer (Task 09)
 
 
 def test_the_grader_sets_only_what_the_grader_code_reads():
@@ -626,7 +643,8 @@ def test_the_learner_folder_is_mounted_read_only_and_the_grader_writes_results_w
     for name, found in learner.items():
         assert len(found) == 1 and found[0]["read_only"] is True, f"{name}: /learner must be mounted read-only"
     assert learner["app"][0]["source"] == learner["grader"][0]["source"] == "./starter"
-    assert "/learner" not in {m.get("target") for m in mounts(s["analytics"])}
+    assert [m["read_only"] for m in mounts(s["analytics"]) if m.get("target") == "/learner"] == [True]
+    assert s["analytics"]["command"] == ["grade", "analytics", "--impl", "/learner"]
     assert s["app"]["command"] == ["grade", "serve", "--impl", "/learner", "--host", "0.0.0.0", "--port", "8000"]
     command = s["grader"]["command"]
     assert command[:2] == ["grade", "01"] and command[command.index("--stack") + 1] == "services"

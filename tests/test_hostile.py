@@ -74,9 +74,9 @@ ISOLATED_GRADE = """
 import json, sys
 from pathlib import Path
 from grader.grading import manifest, runner, tree
-impl, stack, out, kit, timeout = sys.argv[1:6]
+impl, stack, out, kit, timeout, task = sys.argv[1:7]
 course = manifest.load()
-result = runner.grade(course.find("01"), tree.resolve_impl(impl, course), course,
+result = runner.grade(course.find(task), tree.resolve_impl(impl, course), course,
                       runner.RunOptions(stack=stack, test_timeout=float(timeout), total_timeout=240,
                                         include_hidden=True), kit_root=Path(kit))
 Path(out).write_text(json.dumps({"total": result.total, "notices": result.notices, "exercises": [
@@ -109,10 +109,10 @@ class Outcome:
         return found
 
 
-def _grade(impl: Path, stack: str, kit_root: Path, isolate: bool, course) -> Outcome:
+def _grade(impl: Path, stack: str, kit_root: Path, isolate: bool, course, task: str) -> Outcome:
     if not isolate:
         options = runner.RunOptions(stack=stack, test_timeout=TEST_TIMEOUT, total_timeout=240, include_hidden=True)
-        result = runner.grade(course.find("01"), tree.resolve_impl(str(impl), course, kit_root), course, options,
+        result = runner.grade(course.find(task), tree.resolve_impl(str(impl), course, kit_root), course, options,
                               kit_root=kit_root)
         return Outcome.of(result)
     out = impl.parent / f"result-{stack}.json"
@@ -120,7 +120,7 @@ def _grade(impl: Path, stack: str, kit_root: Path, isolate: bool, course) -> Out
     temp.mkdir(exist_ok=True)
     shield = [sys.executable, "-c", SHIELD]
     done = subprocess.run([*shield, *shield, sys.executable, "-c", ISOLATED_GRADE, str(impl), stack, str(out),
-                           str(kit_root), str(TEST_TIMEOUT)], cwd=KIT_ROOT, capture_output=True, timeout=300,
+                           str(kit_root), str(TEST_TIMEOUT), task], cwd=KIT_ROOT, capture_output=True, timeout=300,
                           start_new_session=True, env={**os.environ, "TMPDIR": str(temp)})
     if not out.exists():
         tail = done.stderr.decode("utf-8", "replace").strip().splitlines()[-3:]
@@ -295,11 +295,14 @@ def _temp_entries() -> set[str]:
 
 # -- building the learner folder -------------------------------------------------------------
 
-def _learner_folder(name: str, spec: dict, tmp_path: Path) -> Path:
+def _learner_folder(name: str, spec: dict, tmp_path: Path, files: tuple[str, ...]) -> Path:
     target = tmp_path / "learner" / name
     # A folder holds only the files it attacks with; the others are the starter's stubs.
     shutil.copytree(KIT_ROOT / "starter" / "backend" / "services", target / "backend" / "services",
                     ignore=shutil.ignore_patterns("__pycache__", "__init__.py"))
+    for rel in files:  # the attacked task's own learner files (the analytics service's, say)
+        (target / rel).parent.mkdir(parents=True, exist_ok=True)
+        shutil.copyfile(KIT_ROOT / "starter" / rel, target / rel)
     shutil.copytree(CORPUS / name, target, ignore=shutil.ignore_patterns("expected.toml", "README.md"),
                     dirs_exist_ok=True)
     # A correct solution (or the stubs) with a hazard: the folder's file holds only what is
@@ -362,7 +365,8 @@ def check(name: str, stack: str, course, tmp_path: Path, monkeypatch, hidden_mar
                     "this attack, or keep it harmless")
     if spec.get("slow") and not os.environ.get("HOSTILE_SLOW"):
         pytest.skip(f"{name}: slow and memory-hungry (see its expected.toml); run with HOSTILE_SLOW=1")
-    impl = _learner_folder(name, spec, tmp_path)
+    task = course.find(spec.get("task", "01"))
+    impl = _learner_folder(name, spec, tmp_path, task.files)
     kit = _kit_copy(tmp_path) if spec.get("kit_copy") and stack == "embedded" else KIT_ROOT
     canary = "canary-" + secrets.token_hex(8)
     monkeypatch.setenv(CANARY, canary)
@@ -380,7 +384,7 @@ def check(name: str, stack: str, course, tmp_path: Path, monkeypatch, hidden_mar
     started = time.monotonic()
     left: dict[int, str] = {}
     try:
-        outcome = _grade(impl, stack, kit, bool(spec.get("isolate")), course)
+        outcome = _grade(impl, stack, kit, bool(spec.get("isolate")), course, task.id)
         time.sleep(0.3)  # what was killed is gone; what survived is still here
         left = _leftovers(marker)
         if beat and _still_beating(beat):
@@ -409,7 +413,7 @@ def check(name: str, stack: str, course, tmp_path: Path, monkeypatch, hidden_mar
     assert not crashed_threads, f"{name} ({stack}): a grader thread died: {crashed_threads}"
     for exercise_id, problem, tests in outcome.exercises:
         assert tests or problem, f"{name} ({stack}): exercise {exercise_id} has neither verdicts nor a problem"
-    assert [e[0] for e in outcome.exercises] == [e.id for e in course.find("01").exercises]
+    assert [e[0] for e in outcome.exercises] == [e.id for e in task.exercises]
     # As root even the embedded stack runs learner code as a user of its own, which stops
     # some attacks there too; ``total_as_root`` says what to expect then.
     key = "total_as_root" if ROOT and "total_as_root" in expected else "total"

@@ -102,6 +102,7 @@ class TaskResult:
     provenance: dict = field(default_factory=dict)  # learner file hashes, kit commit, suite hash
     hidden_tests_run: bool = True  # False in a learner release (no hidden tests) or with hidden tests left out
     stack_problem: str = ""  # why the stack was not ready (then nothing was graded), for the retry and the exit code
+    stack_missing: bool = False  # a server the task needs is not installed: no retry
 
     @property
     def total(self) -> float:

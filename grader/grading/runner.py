@@ -101,7 +101,7 @@ def grade(
     more, and if the stack is still not ready the result is "not graded" with the reason,
     never a score."""
     result = _grade_once(task, impl, course, options, progress, kit_root)
-    if result.stack_problem:
+    if result.stack_problem and not result.stack_missing:
         first = result.stack_problem
         result = _grade_once(task, impl, course, options, progress, kit_root)
         result.notice(f"The {options.stack} stack was not ready on the first try ({first}); it was on the second."
@@ -123,14 +123,19 @@ def _grade_once(task: Task, impl: tree.Impl, course: Course, options: RunOptions
     external = options.stack == stacks.SERVICES and bool(app_process.external_url()) and bool(task.files)
     if external:
         options = dataclasses.replace(options, jobs=1)
-    if not remote:
+    if not remote and not any(f.startswith("backend/") for f in task.files) and task.files:
+        # The analytics service runs as a process of its own on every stack (not sandboxed here).
+        result.trust = ("separate process: your analytics service ran in its own process, started by the test "
+                        "process as the same user (grade on the local stack, STACK=local, for a grading that cannot "
+                        "be fooled)")
+    elif not remote:
         result.trust = "self-check: your code ran inside the test process (grade on the local stack, STACK=local, for a grading that cannot be fooled)"
     elif external:
         result.trust = app_process.external_trust(app_process.external_url())
     else:  # what else applied: the grading's namespaces, and the control group of a code task's app
         more = [isolation.describe() and "the grading " + isolation.describe(),
                 isolation.group_caps() if task.kind == "code" else ""]
-        result.trust = app_process.trust_label("; ".join(filter(None, more)))
+        result.trust = app_process.trust_label("; ".join(filter(None, more)), app_process.learner_programs(task.files))
     test_dirs = task.test_dirs(kit_root, include_hidden=options.include_hidden)
     if provenance.is_release(kit_root) and task.files:
         result.hidden_tests_run = False
@@ -153,6 +158,11 @@ def _grade_once(task: Task, impl: tree.Impl, course: Course, options: RunOptions
         with stacks.prepare(options.stack, needs) as prepared:
             for why in built.refused.values():
                 result.notice(why)
+            if prepared.missing:  # not installed: say what the task needs, no retry
+                result.stack_missing = True
+                result.stack_problem = " / ".join(prepared.problems)
+                return result.not_graded(f"needs {' and '.join(prepared.missing)}, which is not installed here "
+                                         "(how to get it: see above)", result.stack_problem)
             if prepared.problems:
                 return _stack_not_ready(result, options, prepared.problems)
             tests_root = kit_root if remote else _copy_tests(built.root, test_dirs, kit_root)

@@ -20,6 +20,7 @@ from grader.stacks.base import Backend
 EMBEDDED, LOCAL, SERVICES = "embedded", "local", "services"
 STACKS = (EMBEDDED, LOCAL, SERVICES)
 BACKENDS = ("mongodb", "kafka", "mysql")
+DISPLAY = {"mongodb": "MongoDB", "kafka": "Kafka", "mysql": "MySQL"}
 
 # (backend, stack) -> "module:function"; imported only when a task needs that backend.
 PROVIDERS: dict[tuple[str, str], str] = {
@@ -59,6 +60,11 @@ class Prepared:
         for backend in self.backends:
             merged.update(backend.env)
         return merged
+
+    @property
+    def missing(self) -> list[str]:
+        """The backends whose server software is not installed here, by their display names."""
+        return [DISPLAY.get(b.name, b.name) for b in self.backends if b.problem and b.missing]
 
     @property
     def problems(self) -> list[str]:

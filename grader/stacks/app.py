@@ -90,16 +90,24 @@ def external_trust(url: str) -> str:
             "service, in its own container); the grader neither started nor sandboxed it")
 
 
-def trust_label(more: str = "") -> str:
-    """``more``: what else applied (namespaces, a control group), in words."""
+def learner_programs(files) -> str:
+    """What of the learner's runs as its own process for these files, in words."""
+    kinds = [name for prefix, name in (("backend/", "app"), ("analytics/", "analytics service"))
+             if any(f.startswith(prefix) for f in files)]
+    return "the learner's " + (" and ".join(kinds) or "app")
+
+
+def trust_label(more: str = "", what: str = "the learner's app") -> str:
+    """``more``: what else applied (namespaces, a control group), in words; ``what``: which
+    programs of the learner's ran (``learner_programs``)."""
     if jailed():
-        return ("isolated: the learner's app ran in its own process, as its own user, in a root of its own "
+        return (f"isolated: {what} ran in its own process, as its own user, in a root of its own "
                 "without the kit" + (f"; {more}" if more else ""))
     if isolated():
-        return ("isolated in part: the learner's app ran in its own process as its own user, but this machine "
+        return (f"isolated in part: {what} ran in its own process as its own user, but this machine "
                 "allows no mount namespace, so it could read what every user may read (the kit, if its "
                 "folders allow that)")
-    return ("separate process: the learner's app ran in its own process as the same user "
+    return (f"separate process: {what} ran in its own process as the same user "
             "(run the grader as root for official grading)")
 
 

@@ -14,6 +14,7 @@ class Backend:
     where: str  # a URL or host:port, for messages
     env: dict[str, str] = field(default_factory=dict)  # the variables the app and the tests read
     problem: str = ""  # "" when ready; otherwise one line a learner can act on
+    missing: bool = False  # the server software is not installed here: trying again cannot help
     stop: Callable[[], None] = _nothing
     # Set by a provider that returns while its server still starts: blocks until it is
     # ready and returns "" or the problem (so the tests' own start-up can overlap with it).

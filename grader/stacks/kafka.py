@@ -82,7 +82,7 @@ def broker_command() -> tuple[str | None, str]:
 def start_local() -> Backend:
     command, problem = broker_command()
     if command is None:
-        return Backend("kafka", "local", problem=problem)
+        return Backend("kafka", "local", problem=problem, missing=True)
     port = free_port()
     bootstrap = f"127.0.0.1:{port}"
     env = {k: v for k, v in os.environ.items() if k not in BROKER_ENV_IGNORED}

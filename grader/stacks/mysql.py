@@ -21,8 +21,9 @@ DEFAULTS = {"MYSQL_HOST": "localhost", "MYSQL_PORT": "3306", "MYSQL_USER": "root
             "MYSQL_DATABASE": DATABASE}
 # Server binaries live in sbin or libexec, which a learner's PATH often lacks.
 EXTRA_DIRS = ("/usr/sbin", "/usr/local/sbin", "/usr/libexec", "/usr/local/mysql/bin", "/opt/homebrew/bin")
-INSTALL_HINT = ("install one (Debian/Ubuntu: `apt-get install mariadb-server`), "
-                "or grade on the services stack (STACK=services) and MYSQL_HOST set.")
+INSTALL_HINT = ("install one: Debian/Ubuntu `sudo apt-get install mariadb-server`, macOS `brew install mariadb` "
+                "(the grader starts its own throwaway server; nothing needs to run), or start the compose stack's "
+                "MySQL (`docker compose up -d mysql`) and grade with STACK=services.")
 # Small, and unsafe on a crash: the data lives for one grading run. A small redo log is
 # written faster at initialisation; giving the server the same size avoids a resize.
 INNODB_ARGS = ("--innodb-buffer-pool-size=16M", "--innodb-log-file-size=8M", "--innodb-flush-log-at-trx-commit=2",
@@ -125,7 +126,7 @@ def _create_database(socket: str, password: str) -> str:
 def start_local() -> Backend:
     binary = server_binary()
     if binary is None:
-        return Backend("mysql", "local",
+        return Backend("mysql", "local", missing=True,
                        problem=f"no MariaDB or MySQL server (mariadbd/mysqld) is installed: {INSTALL_HINT}")
     mariadb = _is_mariadb(binary)
     # A Unix socket path must stay under about 100 bytes; macOS's temp dir is long.

@@ -219,11 +219,12 @@ def analytics():
     global _SHARED_SERVICE
     if _SHARED_SERVICE is None:
         _SHARED_SERVICE = pipeline.AnalyticsService()
-    if not _SHARED_SERVICE.alive:
-        try:
-            _SHARED_SERVICE.start()
-        except pipeline.ServiceDown as exc:
-            pytest.fail(str(exc), pytrace=False)
+    if _SHARED_SERVICE.alive and not _SHARED_SERVICE.wait_consuming(1.0):
+        return _SHARED_SERVICE
+    try:
+        _SHARED_SERVICE.start()  # the first time, or again after a test stopped it (or it hung)
+    except pipeline.ServiceDown as exc:
+        pytest.fail(str(exc), pytrace=False)
     return _SHARED_SERVICE
 
 

@@ -27,7 +27,7 @@ from typing import Any, Callable
 from grader.stacks import app as app_process
 from grader.stacks.process import free_port
 
-START_SECONDS = 30
+START_SECONDS = 20
 STOP_SECONDS = 10
 ROW_SECONDS = 15  # how long a test waits for the rows an event implies (the first join takes ~3 s)
 # Which parts of the service a task's learner files are (analytics/service.py, ANALYTICS_PARTS).
@@ -330,10 +330,16 @@ class AnalyticsService:
         self.starts += 1
 
     def start(self, timeout: float = START_SECONDS, **overrides: str) -> "AnalyticsService":
-        """Launch and wait until it consumes; raise ``ServiceDown`` saying why it does not."""
+        """Launch and wait until it consumes; raise ``ServiceDown`` saying why it does not.
+        After two services of this test process hung while starting, a third is not tried:
+        every test would otherwise spend its whole time limit finding the same thing out."""
+        if len(_HUNG_STARTS) >= 2:
+            raise ServiceDown(f"not started again: {_HUNG_STARTS[-1]} (twice in this run)")
         self.launch(**overrides)
         problem = self.wait_consuming(timeout)
         if problem:
+            if self.alive:
+                _HUNG_STARTS.append(problem)
             raise ServiceDown(problem)
         return self
 
@@ -443,3 +449,6 @@ class AnalyticsService:
 
 class ServiceDown(Exception):
     pass
+
+
+_HUNG_STARTS: list[str] = []  # services of this test process that never started consuming

@@ -11,7 +11,8 @@ At start-up it reads its settings, connects to MySQL, creates every table the ta
 define, registers their handlers (each event applied in one MySQL transaction) and consumes
 until SIGTERM or SIGINT. A part that is still a stub is reported once: a table module is left
 out, and the kit's stand-in (``analytics/standins.py``) takes the place of a stub consumer or
-connection, so you can run the service (``make analytics``) from your first MySQL task on.
+connection, so the service runs from your first MySQL task on (the compose stack's ``analytics`` service
+starts it: ``docker compose up analytics``).
 
 ``GET /health`` on ``ANALYTICS_HOST:ANALYTICS_PORT`` answers 200 with what runs
 (``consuming``, ``parts``, ``handlers``) once the consumer runs, 503 with the reason before.
@@ -324,6 +325,9 @@ def main() -> int:
     except NotImplementedError as exc:
         report(str(_stub("consumer", exc)))
         return EXIT_NOT_DONE
+    except Exception as exc:  # noqa: BLE001 (the consumer gave up: say why, in one line)
+        report(f"the consumer stopped with an error: {type(exc).__name__}: {exc}")
+        return 1
     finally:
         state.consuming = False
         try:

@@ -58,6 +58,10 @@ class StandInConsumer:
                              "enable.auto.commit": False, "auto.offset.reset": "earliest",
                              "session.timeout.ms": 6000, "heartbeat.interval.ms": 1000})
         topics = sorted({self.prefix + t.split(".", 1)[0] for t in self.handlers})
+        if not topics:  # nothing to consume (no table module is done yet): wait to be stopped
+            consumer.close()
+            self._stopping.wait()
+            return
         consumer.subscribe(topics)
         try:
             while not self._stopping.is_set():

@@ -16,7 +16,8 @@ class Settings:
     access_token_minutes: int = 60
     bcrypt_rounds: int = 12
     # Where events and mail go: "log" (development) or "collection" (kept in the database,
-    # which is how the grader reads them when the app runs in its own process).
+    # which is how the grader reads them when the app runs in its own process); events may
+    # also go to "kafka" (Task 09's publisher), or to several sinks: "collection,kafka".
     event_sink: str = "log"
     mail_sink: str = "log"
     # Answer an unexpected exception with its type and the line of your code that raised

@@ -8,7 +8,8 @@ without changing any service). Until then:
 - ``CollectionPublisher`` stores each envelope in the ``_kit_events`` collection of the
   app's database, where the grader reads it when the app runs in its own process.
 
-With ``EVENT_SINK=kafka`` the app uses your ``backend.kafka_events.KafkaPublisher`` (Task 09).
+With ``EVENT_SINK=kafka`` the app uses your ``backend.kafka_events.KafkaPublisher`` (Task 09);
+``EVENT_SINK=collection,kafka`` (the compose stack) sends every event to both.
 """
 
 import logging
@@ -53,3 +54,17 @@ class CollectionPublisher:
     async def emit(self, event_type: EventType, entity_id: str, data: dict[str, Any]) -> None:
         envelope = make_envelope(event_type, entity_id, data)
         await self._collection.insert_one({"envelope": envelope})
+
+
+class FanOutPublisher:
+    """Every event to each of several publishers, in order (``EVENT_SINK=collection,kafka``)."""
+
+    def __init__(self, publishers: list[Any]) -> None:
+        self.publishers = publishers
+
+    async def emit(self, event_type: EventType, entity_id: str, data: dict[str, Any]) -> None:
+        for publisher in self.publishers:
+            await publisher.emit(event_type, entity_id, data)
+
+    def flush(self, timeout: float = 10.0) -> int:
+        return sum(p.flush(timeout) for p in self.publishers if callable(getattr(p, "flush", None)))

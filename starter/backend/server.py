@@ -19,7 +19,7 @@ from fastapi.responses import HTMLResponse, JSONResponse
 from backend import __version__
 from backend.config import Settings
 from backend import diagnostics
-from backend.events import CollectionPublisher, EventDeliveryError, EventPublisher, LoggingPublisher
+from backend.events import CollectionPublisher, EventDeliveryError, EventPublisher, FanOutPublisher, LoggingPublisher
 from backend.mailer import CollectionMailer, LogMailer, Mailer
 from backend.routes import auth, communities, suppliers, users
 from shared.errors import AppError
@@ -121,10 +121,15 @@ def create_app(
 def _choose_sinks(state: Any, db: Any) -> None:
     settings = state.settings
     if state.events is None:
-        if settings.event_sink == "kafka":
-            state.events, state.events_problem = _kafka_publisher()
-        else:
-            state.events = CollectionPublisher(db) if settings.event_sink == "collection" else LoggingPublisher()
+        # "collection,kafka" (the compose stack): every event to both.
+        chosen = []
+        for sink in dict.fromkeys(s.strip() for s in settings.event_sink.split(",")):
+            if sink == "kafka":
+                publisher, state.events_problem = _kafka_publisher()
+                chosen.append(publisher)
+            else:
+                chosen.append(CollectionPublisher(db) if sink == "collection" else LoggingPublisher())
+        state.events = chosen[0] if len(chosen) == 1 else FanOutPublisher(chosen)
     if state.mailer is None:
         state.mailer = CollectionMailer(db) if settings.mail_sink == "collection" else LogMailer()
 
