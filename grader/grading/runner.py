@@ -120,7 +120,7 @@ def _grade_once(task: Task, impl: tree.Impl, course: Course, options: RunOptions
     remote = options.stack != stacks.EMBEDDED
     # Services with APP_URL: the app runs elsewhere (the compose stack's app service). One
     # app has one database, so one test process; it is checked with the backends.
-    external = options.stack == stacks.SERVICES and bool(app_process.external_url()) and bool(task.files)
+    external = _app_elsewhere(task, options.stack)
     if external:
         options = dataclasses.replace(options, jobs=1)
     if not remote and not any(f.startswith("backend/") for f in task.files) and task.files:
@@ -186,6 +186,13 @@ def _grade_once(task: Task, impl: tree.Impl, course: Course, options: RunOptions
         tree.remove(built.root)
     result.duration = time.monotonic() - started
     return result
+
+
+def _app_elsewhere(task: Task, stack: str) -> bool:
+    """Services with APP_URL, for a task of the app's: the learner's app runs elsewhere (the
+    compose stack's app service). An analytics task's service still runs from the tests."""
+    return (stack == stacks.SERVICES and bool(app_process.external_url())
+            and any(f.startswith("backend/") for f in task.files))
 
 
 def embedded_backends(task: Task) -> tuple[str, ...]:
@@ -407,7 +414,7 @@ class _Session:
         # group: the grading's memory and process caps, shared out among its test processes, and
         # all killed when this test process ends, however it ends.
         group = None
-        if self.remote and self.task.files and not app_process.external_url():
+        if self.remote and self.task.files and not _app_elsewhere(self.task, self.options.stack):
             jobs = max(1, self.options.jobs)
             group = isolation.ControlGroup(isolation.MEMORY_CAP // jobs, isolation.PROCESS_CAP // jobs)
             if group.folders:

@@ -202,4 +202,27 @@ def external(env: dict[str, str] | None = None) -> Backend:
     elif problem:
         problem = (f"MySQL at {where} did not answer ({problem}). Start it, set MYSQL_HOST and MYSQL_PORT "
                    "to where it runs, or grade on the local stack (STACK=local, no Docker needed).")
+    else:
+        problem = _may_create(host, port, user, settings["MYSQL_PASSWORD"], where)
     return Backend("mysql", where, settings, problem=problem)
+
+
+def _may_create(host: str, port: int, user: str, password: str, where: str) -> str:
+    """The tests give each analytics service a database and a user of its own
+    (grader/testkit/pipeline.py): the account must be allowed to make them."""
+    import pymysql
+
+    name = "grader_probe_" + secrets.token_hex(4)
+    try:
+        conn = pymysql.connect(host=host, port=port, user=user, password=password, connect_timeout=5)
+        try:
+            with conn.cursor() as cur:
+                cur.execute(f"CREATE DATABASE `{name}`")
+                cur.execute(f"DROP DATABASE `{name}`")
+        finally:
+            conn.close()
+    except pymysql.MySQLError as exc:
+        return (f"MySQL at {where}: user {user!r} may not create databases ({exc.args[-1] if exc.args else exc}). "
+                "The tests give each analytics service a database and a user of its own: grade with an account "
+                "that may create both (the compose stack's grader service uses root).")
+    return ""

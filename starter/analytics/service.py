@@ -15,7 +15,10 @@ connection, so the service runs from your first MySQL task on (the compose stack
 starts it: ``docker compose up analytics``).
 
 ``GET /health`` on ``ANALYTICS_HOST:ANALYTICS_PORT`` answers 200 with what runs
-(``consuming``, ``parts``, ``handlers``) once the consumer runs, 503 with the reason before.
+(``consuming``, ``parts``, ``handlers``) once the consumer runs, 503 before;
+``GET /health?servers=1`` (the compose healthcheck) also asks Kafka and MySQL, and answers
+503 with a ``reason`` naming what is down. Settings MySQL refuses at start-up end the service
+(exit code 2) with one line saying why.
 
 Grading settings (the grader sets them; you never need to): ``ANALYTICS_PARTS`` names the
 parts taken from your files (the others are stand-ins or left out, so grading one task never
@@ -98,7 +101,6 @@ class State:
         self.consuming = False
         self.parts: dict[str, str] = {}
         self.handlers: list[str] = []
-        self.problems: list[str] = []
 
 
 def _load(part: str):
@@ -242,6 +244,68 @@ def _in_transaction(database: Any, handler: Callable[[Any, dict], None]) -> Call
     return applied
 
 
+CHECK_SECONDS = 2.0
+
+
+def check_kafka(bootstrap: str, timeout: float = CHECK_SECONDS) -> str:
+    """"" when a broker at ``bootstrap`` answers a metadata request, else why not."""
+    from confluent_kafka import KafkaException
+    from confluent_kafka.admin import AdminClient
+
+    errors: list[str] = []
+    try:
+        # log_level 0: librdkafka's own retry messages stay off stderr; error_cb keeps the
+        # first error ("Connection refused"), which says more than list_topics' timeout.
+        admin = AdminClient({"bootstrap.servers": bootstrap, "log_level": 0, "socket.timeout.ms": int(timeout * 1000),
+                             "error_cb": lambda err: errors.append(err.str())})
+        admin.list_topics(timeout=timeout)
+    except KafkaException as exc:
+        admin.poll(0)  # error_cb only runs from poll()
+        return (errors[0] if errors else exc.args[0].str())[:200]
+    except Exception as exc:  # noqa: BLE001 (a setting librdkafka rejects: an empty bootstrap list, ...)
+        return f"{type(exc).__name__}: {exc}"[:200]
+    return ""
+
+
+def check_mysql(timeout: float = CHECK_SECONDS) -> str:
+    """"" when MySQL answers ``SELECT 1`` with the service's settings, else why not."""
+    import pymysql
+
+    env, seconds = os.environ, max(1, round(timeout))  # pymysql takes whole seconds
+    try:
+        conn = pymysql.connect(host=env.get("MYSQL_HOST", "localhost"), port=int(env.get("MYSQL_PORT", "3306")),
+                               user=env.get("MYSQL_USER", "analytics"), password=env.get("MYSQL_PASSWORD", ""),
+                               database=env.get("MYSQL_DATABASE", "analytics"), connect_timeout=seconds,
+                               read_timeout=seconds)
+        try:
+            with conn.cursor() as cur:
+                cur.execute("SELECT 1")
+        finally:
+            conn.close()
+    except Exception as exc:  # noqa: BLE001 (pymysql.MySQLError, or a bad host name: a reason either way)
+        return f"{type(exc).__name__}: {exc}"[:200]
+    return ""
+
+
+def servers(state: "State") -> tuple[list[str], dict]:
+    """GET /health?servers=1: whether Kafka and (when the service uses it) MySQL answer."""
+    env = os.environ
+    found: dict = {}
+    down = []
+    where = {"kafka": env.get("KAFKA_BOOTSTRAP_SERVERS", "localhost:9092"),
+             "mysql": f"{env.get('MYSQL_HOST', 'localhost')}:{env.get('MYSQL_PORT', '3306')}/"
+                      f"{env.get('MYSQL_DATABASE', 'analytics')}"}
+    checks = {"kafka": lambda: check_kafka(where["kafka"])}
+    if "db" in state.parts:
+        checks["mysql"] = check_mysql
+    for name, check in checks.items():
+        problem = check()
+        found[name] = {"ok": not problem, "at": where[name], **({"error": problem} if problem else {})}
+        if problem:
+            down.append(f"{name} at {where[name]} is down ({problem})")
+    return down, found
+
+
 def health_proof(challenge: str) -> str:
     key = os.environ.get("GRADER_HEALTH_KEY", "")
     return hmac.new(key.encode(), challenge.encode(), hashlib.sha256).hexdigest() if key and challenge else ""
@@ -250,15 +314,21 @@ def health_proof(challenge: str) -> str:
 def make_server(settings: Settings, state: State) -> ThreadingHTTPServer:
     class Handler(BaseHTTPRequestHandler):
         def do_GET(self) -> None:  # the name http.server calls
-            if self.path.split("?", 1)[0] != "/health":
+            path, _, query = self.path.partition("?")
+            if path != "/health":
                 self._send(404, {"detail": "Not Found"})
                 return
             body = {"status": "ok" if state.consuming else "starting", "consuming": state.consuming,
-                    "parts": state.parts, "handlers": state.handlers, "problems": state.problems}
+                    "parts": state.parts, "handlers": state.handlers}
+            if "servers=1" in query.split("&"):  # the compose healthcheck: are Kafka and MySQL there?
+                down, body_servers = servers(state)
+                body.update(body_servers)
+                if down:
+                    body["status"], body["reason"] = "unavailable", "; ".join(down)
             proof = health_proof(self.headers.get("X-Grader-Challenge", ""))
             if proof:
                 body["proof"] = proof
-            self._send(200 if state.consuming else 503, body)
+            self._send(200 if body["status"] == "ok" else 503, body)
 
         def _send(self, status: int, body: dict) -> None:
             data = json.dumps(body).encode()
