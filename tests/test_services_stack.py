@@ -83,11 +83,11 @@ def mongodb():
 class App:
     """The compose app service, run here."""
 
-    def __init__(self, learner: Path, mongodb: str, tmp: Path):
+    def __init__(self, learner: Path, mongodb: str, tmp: Path, hosts: dict[str, str] | None = None):
         self.port = free_port()
         service = _services({"LEARNER_DIR": str(learner)})["app"]
         assert service["volumes"][0]["target"] == "/learner" and service["volumes"][0]["read_only"]
-        self.env = _env(service, {"mongodb:27017": mongodb})
+        self.env = _env(service, hosts or {"mongodb:27017": mongodb})
         self.log = open(tmp / f"app-{self.port}.log", "w+")
         self.proc = subprocess.Popen(_argv(service["command"], {"/learner": str(learner)}, self.port), cwd=KIT_ROOT,
                                      env=self.env, stdout=self.log, stderr=subprocess.STDOUT, start_new_session=True)
@@ -202,3 +202,98 @@ def test_an_app_that_stops_answering_is_waited_for_once(monkeypatch):
         assert first >= 0.6 and time.monotonic() - started < 0.5  # no second wait of 0.6 s
     finally:
         listener.close()
+
+
+# --- the event pipeline on the compose stack's commands ------------------------------------------
+
+@pytest.fixture(scope="module")
+def pipeline_servers():
+    from concurrent.futures import ThreadPoolExecutor
+
+    from grader.stacks import kafka, mysql
+
+    with ThreadPoolExecutor(max_workers=2) as pool:
+        backends = list(pool.map(lambda start: start(), (kafka.start_local, mysql.start_local)))
+    try:
+        for backend in backends:
+            backend.wait()
+            if backend.problem:
+                pytest.fail(f"the local {backend.name} did not start: {backend.problem}")
+        yield {**backends[0].env, **backends[1].env}
+    finally:
+        for backend in backends:
+            backend.stop()
+
+
+def _mysql_rows(servers: dict, sql: str, params=()) -> list[dict]:
+    import pymysql
+
+    conn = pymysql.connect(host=servers["MYSQL_HOST"], port=int(servers["MYSQL_PORT"]), user=servers["MYSQL_USER"],
+                           password=servers["MYSQL_PASSWORD"], database=servers["MYSQL_DATABASE"], autocommit=True,
+                           cursorclass=pymysql.cursors.DictCursor)
+    try:
+        with conn.cursor() as cur:
+            cur.execute(sql, params)
+            return list(cur.fetchall())
+    finally:
+        conn.close()
+
+
+def test_the_compose_pipeline_carries_a_registration_from_the_app_to_mysql(mongodb, pipeline_servers, tmp_path):
+    """The compose app (events to MongoDB and Kafka) and the compose analytics service, both on
+    the learner's files (here the solutions): a user registered over HTTP becomes a row of the
+    replica's users table, through the learner's publisher, consumer, pool and handlers."""
+    import httpx
+
+    learner = _learner(tmp_path, "pipeline", solved=True)
+    bootstrap = pipeline_servers["KAFKA_BOOTSTRAP_SERVERS"]
+    hosts = {"mongodb:27017": mongodb, "kafka:9092": bootstrap}
+    app = App(learner, mongodb, tmp_path, hosts=hosts)
+    service = _services({"LEARNER_DIR": str(learner)})["analytics"]
+    assert [m["target"] for m in service["volumes"]] == ["/learner"]
+    env = _env(service, hosts)
+    env.update({k: v for k, v in pipeline_servers.items() if k.startswith("MYSQL_")}, ANALYTICS_HOST="127.0.0.1",
+               ANALYTICS_PORT=str(free_port()), TMPDIR=str(tmp_path))
+    log = open(tmp_path / "analytics.log", "w+")
+    analytics = subprocess.Popen(_argv(service["command"], {"/learner": str(learner)}), cwd=KIT_ROOT, env=env,
+                                 stdout=log, stderr=subprocess.STDOUT, start_new_session=True)
+    try:
+        email = f"pipeline-{os.getpid()}@example.com"
+        response = httpx.post(f"http://127.0.0.1:{app.port}/register", timeout=20,
+                              json={"email": email, "password": "Str0ng-enough-pass", "display_name": "Pipe"})
+        assert response.status_code == 201, response.text
+        deadline, rows = time.monotonic() + 60, []
+        while time.monotonic() < deadline and not rows:
+            assert analytics.poll() is None, (log.seek(0), log.read()[-2000:])[1]
+            try:
+                rows = _mysql_rows(pipeline_servers, "SELECT * FROM users WHERE email = %s", (email,))
+            except Exception:  # noqa: BLE001 (the table appears when the service has started)
+                rows = []
+            time.sleep(0.3)
+        log.seek(0)
+        assert rows and rows[0]["user_id"] == response.json()["id"], log.read()[-2000:]
+    finally:
+        analytics.terminate()
+        code = analytics.wait(timeout=60)
+        app.stop()
+        log.close()
+    assert code == 0  # SIGTERM: the consumer finishes, commits and closes
+
+
+def test_the_compose_grader_grades_a_mysql_task_against_the_servers(mongodb, pipeline_servers, tmp_path):
+    """TASK=M01 with the compose grader's command and environment (servers here): the tests run
+    the learner's analytics service themselves; the app service is not needed."""
+    learner = _learner(tmp_path, "m01", solved=True)
+    results = tmp_path / "results"
+    results.mkdir()
+    service = _services({"TASK": "M01", "LEARNER_DIR": str(learner)})["grader"]
+    env = _env(service, {"mongodb:27017": mongodb, "kafka:9092": pipeline_servers["KAFKA_BOOTSTRAP_SERVERS"],
+                         "http://app:8000": f"http://127.0.0.1:{free_port()}"})
+    # The compose grader logs in as root; the local server's own account may do the same.
+    env.update({k: v for k, v in pipeline_servers.items() if k.startswith("MYSQL_")})
+    argv = _argv(service["command"], {"/learner": str(learner), "/results": str(results)})
+    done = subprocess.run(argv, cwd=KIT_ROOT, env=env, capture_output=True, text=True, timeout=300)
+    assert done.returncode == 0, done.stdout[-2000:] + done.stderr[-2000:]
+    data = json.loads((results / "results.json").read_text())
+    assert data["stack"] == "services" and data["total"] == data["possible"] == 100, done.stdout[-2000:]
+    assert "analytics service" in data["trust"]
