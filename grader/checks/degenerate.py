@@ -37,31 +37,42 @@ def _error_names() -> list[str]:
             if inspect.isclass(value) and issubclass(value, errors.AppError)]
 
 
+def _functions(body: list[ast.stmt]) -> list[ast.FunctionDef | ast.AsyncFunctionDef]:
+    return [n for n in body if isinstance(n, (ast.FunctionDef, ast.AsyncFunctionDef)) and not n.name.startswith("_")]
+
+
 def _stub_methods(starter_text: str) -> dict[str, tuple[str, str]]:
-    """Class.method -> (exercise id, first error its docstring names) for a starter file."""
+    """Class.method (or a module-level function's name) -> (exercise id, first error its
+    docstring names) for a starter file."""
     known = _error_names()
     found = {}
-    for cls in [n for n in ast.parse(starter_text).body if isinstance(n, ast.ClassDef)]:
-        for node in cls.body:
-            if not isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef)) or node.name.startswith("_"):
-                continue
+    module = ast.parse(starter_text).body
+    scopes = [(f"{cls.name}.", cls.body) for cls in module if isinstance(cls, ast.ClassDef)] + [("", module)]
+    for prefix, body in scopes:
+        for node in _functions(body):
             doc = ast.get_docstring(node) or ""
             exercise = EXERCISE_IN_DOCSTRING.search(doc)
             if not exercise:
                 continue
             named = sorted((doc.find(f"``{n}``"), n) for n in known if f"``{n}``" in doc)
-            found[f"{cls.name}.{node.name}"] = (exercise.group(1), named[0][1] if named else "AppError")
+            found[prefix + node.name] = (exercise.group(1), named[0][1] if named else "AppError")
     return found
 
 
 def _replace_body(solution_text: str, method: str, statement: str) -> str:
     tree = ast.parse(solution_text)
-    class_name, name = method.split(".")
-    for cls in [n for n in tree.body if isinstance(n, ast.ClassDef) and n.name == class_name]:
-        for node in cls.body:
-            if isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef)) and node.name == name:
+    class_name, _, name = method.rpartition(".")
+    scopes = [c.body for c in tree.body if isinstance(c, ast.ClassDef) and c.name == class_name] if class_name \
+        else [tree.body]
+    for body in scopes:
+        for node in _functions(body):
+            if node.name == name:
                 node.body = ast.parse(statement).body
-                tree.body.insert(0, ast.parse(f"import shared.errors as {ERRORS_ALIAS}").body[0])
+                # After the docstring and any ``from __future__`` import, which must come first.
+                at = next((i for i, n in enumerate(tree.body) if not (
+                    (isinstance(n, ast.Expr) and isinstance(n.value, ast.Constant))
+                    or (isinstance(n, ast.ImportFrom) and n.module == "__future__"))), len(tree.body))
+                tree.body.insert(at, ast.parse(f"import shared.errors as {ERRORS_ALIAS}").body[0])
                 return ast.unparse(tree) + "\n"
     raise LookupError(f"{method} is not in the solution")
 
