@@ -24,7 +24,8 @@ Grading settings (the grader sets them; you never need to): ``ANALYTICS_PARTS`` 
 parts taken from your files (the others are stand-ins or left out, so grading one task never
 runs another task's code), ``ANALYTICS_PROBE`` a file where the kit's probe handlers record
 the events they get (grading Task 09 and M00), ``ANALYTICS_FAULT`` a fault to inject, ``ANALYTICS_PROBE_TABLES`` (JSON) statements added
-to ``init_tables`` (grading M00, which has no tables of its own).
+to ``init_tables`` (grading M00, which has no tables of its own), ``KAFKA_SESSION_TIMEOUT_MS``
+the stand-in consumer's session timeout (the tests' is short, so a restart rejoins sooner).
 """
 
 import hashlib
@@ -127,7 +128,8 @@ def build_consumer(use_learner: bool):
     from analytics.standins import StandInConsumer
 
     return StandInConsumer(env.get("KAFKA_BOOTSTRAP_SERVERS", "localhost:9092"),
-                           env.get("KAFKA_GROUP_ID", "analytics-replica"), env.get("KAFKA_TOPIC_PREFIX", "")), "stand-in"
+                           env.get("KAFKA_GROUP_ID", "analytics-replica"), env.get("KAFKA_TOPIC_PREFIX", ""),
+                           int(env.get("KAFKA_SESSION_TIMEOUT_MS") or 6000)), "stand-in"
 
 
 def build_database(use_learner: bool):

@@ -20,8 +20,9 @@ log = logging.getLogger("analytics.standins")
 
 
 class StandInConsumer:
-    def __init__(self, bootstrap: str, group_id: str, prefix: str):
+    def __init__(self, bootstrap: str, group_id: str, prefix: str, session_ms: int = 6000):
         self.bootstrap, self.group_id, self.prefix = bootstrap, group_id, prefix
+        self.session_ms = session_ms  # the tests use less: a restarted consumer rejoins sooner
         self.handlers: dict[str, Callable[[dict], None]] = {}
         self._stopping = threading.Event()
 
@@ -56,7 +57,8 @@ class StandInConsumer:
 
         consumer = Consumer({"bootstrap.servers": self.bootstrap, "group.id": self.group_id,
                              "enable.auto.commit": False, "auto.offset.reset": "earliest",
-                             "session.timeout.ms": 6000, "heartbeat.interval.ms": 1000})
+                             "session.timeout.ms": self.session_ms,
+                             "heartbeat.interval.ms": max(100, self.session_ms // 6)})
         topics = sorted({self.prefix + t.split(".", 1)[0] for t in self.handlers})
         if not topics:  # nothing to consume (no table module is done yet): wait to be stopped
             consumer.close()
