@@ -49,7 +49,8 @@ class StandInConsumer:
             handler(envelope)
             return True
         except Exception:  # noqa: BLE001 (tried again, as at-least-once asks)
-            log.exception("stand-in consumer: a handler failed; trying again")
+            log.exception("stand-in consumer: the handler of %s %s failed; trying again",
+                          envelope.get("event_type"), envelope.get("event_id"))
             return False
 
     def run(self) -> None:
