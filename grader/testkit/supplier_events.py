@@ -183,15 +183,11 @@ NOTHING_OPTIONAL = {
 }
 
 
-def event(event_type: str, supplier_id: str, minutes: float, changes: dict[str, Any] | None = None,
-          *, data: dict[str, Any] | None = None, event_id: str | None = None) -> dict[str, Any]:
-    """An envelope of ``event_type`` for the supplier at ``at(minutes)``: a delete carries only
-    the id, the others the document (``document(supplier_id, changes)`` unless ``data``)."""
-    if event_type == DELETED:
-        body = {"id": supplier_id}
-    else:
-        body = data if data is not None else document(supplier_id, changes)
-    return pipeline.envelope(event_type, supplier_id, body, timestamp=at(minutes), event_id=event_id)
+def event(event_type: str, supplier_id: str, minutes: float, changes: dict[str, Any] | None = None) -> dict[str, Any]:
+    """An envelope of ``event_type`` for the supplier, stamped ``at(minutes)``: a delete carries
+    only the id, the others ``document(supplier_id, changes)``."""
+    body = {"id": supplier_id} if event_type == DELETED else document(supplier_id, changes)
+    return pipeline.envelope(event_type, supplier_id, body, timestamp=at(minutes))
 
 
 def utc(value: str | None) -> datetime | None:
