@@ -56,7 +56,7 @@ def pytest_sessionstart(session):
         if recorder is not None:
             recorder.recorder.write(kind="notice", message=message)
 
-    if stack.external_app():
+    if stack.external_app() and not pipeline.app_publishes_to_kafka():  # (Task 09 starts its own app)
         try:
             _APP = remote.ExternalApp(_request_timeout())
         except (KeyError, ValueError) as exc:

@@ -347,31 +347,12 @@ FAULT_LINE = "fault: killed after applying "
 
 
 def wait_fault(service: pipeline.AnalyticsService, event_id: str, timeout: float = pipeline.ROW_SECONDS) -> str:
-    """Wait for ``ANALYTICS_FAULT=kill-after:<event_id>``: "killed" once the service ended after
-    applying that event; "survived" when it said it killed itself but still runs (a process
-    that is the first of a PID namespace, as the local stack's sandbox starts it, ignores a
-    SIGKILL it sends itself; its consumer then committed the offset); "" when neither came."""
+    """Wait for ``ANALYTICS_FAULT=kill-after:<event_id>``: "killed" once the service ended
+    after saying it applied that event, "" when that did not happen in time."""
     deadline = time.monotonic() + timeout
     while time.monotonic() < deadline:
-        said = any(FAULT_LINE + event_id in line for line in service.log_lines(ALL_OF_THE_LOG))
         if not service.alive:
+            said = any(FAULT_LINE + event_id in line for line in service.log_lines(ALL_OF_THE_LOG))
             return "killed" if said else ""
-        if said:
-            if service.wait_exit(2.0) is not None:
-                return "killed"
-            return "survived"
         time.sleep(0.1)
     return ""
-
-
-def own_service(new_analytics: Callable[..., pipeline.AnalyticsService], **options: Any) -> pipeline.AnalyticsService:
-    """``new_analytics(**options)``, made to stop only itself. Without a user id of its own
-    (the embedded stack), ``AnalyticsService.stop()`` (also run by each ``start()`` and at the
-    test's end) kills every process the test process started, the shared ``analytics``
-    service included: its next test would wait for a restart and a group rebalance, and a
-    learner's tables() without IF NOT EXISTS would fail every test after it. Its own process
-    group is still killed (``kill()``)."""
-    service = new_analytics(**options)
-    if service.box.uid is None:
-        service.box.kill_processes = lambda: None  # a workaround until pipeline.py stops only its own processes
-    return service

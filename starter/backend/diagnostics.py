@@ -312,6 +312,7 @@ def install_event_probe(app: FastAPI) -> None:
     async def kit_emit(request: Request) -> JSONResponse:
         body = await request.json()
         started = time.monotonic()
+        built = None
         try:
             from backend import kafka_events
             from shared.events import EventType
@@ -333,6 +334,8 @@ def install_event_probe(app: FastAPI) -> None:
         except Exception as exc:  # noqa: BLE001 (reported to the test, whatever it is)
             response = _failure(exc)
             response.headers["X-Seconds"] = f"{time.monotonic() - started:.3f}"
+            if built is not None:  # how long building the publisher took, before emit failed
+                response.headers["X-Built-Seconds"] = f"{built:.3f}"
             return response
         return JSONResponse({"emitted": True, "seconds": time.monotonic() - started, "built_seconds": built,
                              "publisher": type(request.app.state.events).__name__,

@@ -32,7 +32,7 @@ def test_both_tables_store_text_as_utf8mb4(analytics):
 
 @pytest.mark.weight(2)
 def test_the_service_starts_again_on_its_tables_and_keeps_their_rows(new_analytics):
-    service = se.own_service(new_analytics)
+    service = new_analytics()
     service.start()
     supplier_id = pipeline.new_id()
     watch = se.Watch(service)
