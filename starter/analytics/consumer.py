@@ -69,18 +69,19 @@ class EventConsumer:
 
     def handle(self, value: bytes | None) -> bool:
         """Exercise 09.4. Decode one message's value and call its handler. Return True when
-        the message is done with: handled, or skipped because it is not UTF-8 JSON, not a
-        valid envelope (``envelope_problems``) or of a type with no handler (each skip
-        logged as a warning with the reason). Return False when the handler raised (log
-        the error): the message is not done and must be tried again."""
+        the message is done with: handled, or skipped because it has no value, is not UTF-8
+        JSON, not a valid envelope (``envelope_problems``) or of a type with no handler (each
+        skip logged as a warning with the reason). Return False when the handler raised (log
+        the error): the message is not done and must be tried again. Never raise."""
         raise NotImplementedError("EventConsumer.handle")
 
     def run(self) -> None:
-        """Exercise 09.5. Subscribe to ``topics()`` and poll until ``stop()``. For each
-        message: ``handle`` it; when that returns False, wait (``RETRY_SECONDS``) and handle
-        the same message again, until it returns True or ``stop()`` is called. Commit a
-        message's offset synchronously only once it is done with, never before. When
-        stopping: finish the message in hand, commit it, close the consumer and return."""
+        """Exercise 09.5. Subscribe to ``topics()`` and poll (a timeout of at most 1 s) until
+        ``stop()``. For each message: ``handle`` it; when that returns False, wait
+        (``RETRY_SECONDS``) and handle the same message again, until it returns True or
+        ``stop()`` is called. Commit a message's offset synchronously only once it is done
+        with, never before. When stopping: finish the message in hand, commit it, close the
+        consumer and return (a message still failing is not committed)."""
         raise NotImplementedError("EventConsumer.run")
 
     def stop(self) -> None:

@@ -62,9 +62,11 @@ class KafkaPublisher:
         """Exercise 09.2. Wrap the event in the catalogue's envelope (``make_envelope``) and
         produce it to ``topic_for(event_type, prefix)``, keyed by ``entity_id`` (UTF-8
         bytes), the value the envelope as UTF-8 JSON. Return only once the broker has
-        confirmed delivery; raise ``EventDeliveryError`` naming the event type, the topic and
-        the reason when delivery fails or is not confirmed within ``DELIVERY_SECONDS``.
-        Never block the event loop while waiting."""
+        confirmed delivery; raise ``EventDeliveryError`` naming the event type (its value,
+        ``user.created``), the topic and the reason when delivery fails, is not confirmed
+        within ``DELIVERY_SECONDS``, or ``produce`` itself raises. Never block the event loop
+        while waiting: a future completed from the delivery callback, with ``poll()`` called
+        from another thread."""
         raise NotImplementedError("KafkaPublisher.emit")
 
     def flush(self, timeout: float = 10.0) -> int:
