@@ -1,7 +1,7 @@
 """The consumer framework the analytics service runs on.
 
 TASK 09 - you implement everything below. Read tasks/09-kafka.md first.
-Useful: confluent_kafka.Consumer (subscribe, poll, commit, close), json, signal, threading,
+Useful: confluent_kafka.Consumer (subscribe, poll, commit, close) and KafkaException, json, signal, threading,
 shared.events (EventType, envelope_problems, TOPICS).
 
 The service (``analytics/service.py``) builds one ``EventConsumer``, registers a handler for

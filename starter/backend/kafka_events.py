@@ -1,7 +1,7 @@
 """Publishing the platform's events to Kafka.
 
 TASK 09 - you implement everything below. Read tasks/09-kafka.md first.
-Useful: confluent_kafka.Producer, shared.events (EventType, make_envelope, TOPICS),
+Useful: confluent_kafka.Producer and KafkaException, shared.events (EventType, make_envelope, TOPICS),
 backend.events.EventDeliveryError, asyncio (get_running_loop, Future, call_soon_threadsafe).
 
 The app uses this module when ``EVENT_SINK=kafka``: at start-up it calls ``get_publisher()``
