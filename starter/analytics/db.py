@@ -71,7 +71,6 @@ class Database:
         it when MySQL dropped it), yield it, commit when the block ends normally, roll back
         when it raises (and re-raise), and always give the connection back to the pool."""
         raise NotImplementedError("Database.transaction")
-        yield  # (makes this a generator, as @contextmanager needs)
 
     def close(self) -> None:
         """Close the pool's connections (safe to call twice)."""

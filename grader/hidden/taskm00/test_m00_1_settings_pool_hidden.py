@@ -21,6 +21,7 @@ def test_the_pool_has_mysql_pool_size_connections(new_analytics):
 
 
 @pytest.mark.weight(5)
+@pytest.mark.must("a settings error names the variable, never the password")
 def test_numbers_out_of_range_are_refused_by_name(new_analytics):
     svc = probe.service(new_analytics)
     for bound in ("1", "32"):  # the bounds themselves are fine
