@@ -48,7 +48,8 @@ def test_names_in_any_script_are_kept(replica):
     name, bio = "Zoë Ångström 山田花子 🚀", "Ελληνικά, русский, עברית ✓"
     event = users.created(user_id, users.at(20), display_name=name, bio=bio)
     replica.produce(event)
-    doing = f"producing user.created for {user_id} with display_name {name!r} and bio {bio!r}"
+    doing = (f"producing user.created for {user_id} with display_name {name!r} and bio {bio!r} (any character "
+             "fits a utf8mb4 table, M01.1)")
     found = users.wait_row(replica, user_id, doing)
     expect.equal((found.get("display_name"), found.get("bio")), (name, bio), f"{doing}: (display_name, bio)")
 
