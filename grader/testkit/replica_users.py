@@ -101,16 +101,15 @@ def _close_shared() -> None:
 atexit.register(_close_shared)
 
 
-@pytest.fixture
-def replica() -> pipeline.AnalyticsService:
-    """The analytics service with the learner's ``users.py`` (the kit's stand-in consumer and
-    connection), shared by the tests of one test process like the kit's ``analytics``
-    fixture, with two differences. When an earlier test left a handler failing, a fresh
-    service (its own topics, group and database) replaces it: the stand-in consumer tries a
-    failing event again forever, and every later event would wait behind it. And when it is
-    no longer running (on the embedded stack, starting any other service kills it), a fresh
-    one replaces it too: started again in the same group, it would first wait for the
-    broker to give up on the killed consumer (its session timeout)."""
+def shared_service() -> pipeline.AnalyticsService:
+    """For the tests' ``replica`` fixture: the analytics service with the learner's
+    ``users.py`` (the kit's stand-in consumer and connection), shared by the tests of one test
+    process like the kit's ``analytics`` fixture, with two differences. When an earlier test
+    left a handler failing, a fresh service (its own topics, group and database) replaces it:
+    the stand-in consumer tries a failing event again for ever, and every later event would
+    wait behind it. And when it is no longer running (on the embedded stack, starting any
+    other service kills it), a fresh one replaces it too: started again in the same group, it
+    would first wait for the broker to give up on the killed consumer (its session timeout)."""
     global _SHARED
     if _SHARED is not None and (not _SHARED.alive or _handler_failed(_SHARED)):
         _close_shared()

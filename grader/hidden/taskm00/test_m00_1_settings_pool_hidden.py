@@ -39,7 +39,7 @@ def test_refused_connections_name_the_setting_to_fix(new_analytics):
     svc = probe.started(probe.service(new_analytics), "starting the analytics service with good settings")
     svc.stop()
     wrong = "Wrong-" + secrets.token_hex(6)
-    cases = ((f"a wrong MYSQL_PASSWORD", {"MYSQL_PASSWORD": wrong}, ["MYSQL_USER", "MYSQL_PASSWORD"]),
+    cases = (("a wrong MYSQL_PASSWORD", {"MYSQL_PASSWORD": wrong}, ["MYSQL_USER", "MYSQL_PASSWORD"]),
              ("MYSQL_PORT set to a port where nothing listens", {"MYSQL_PORT": str(free_port())},
               ["MYSQL_HOST", "MYSQL_PORT"]),
              ("a MYSQL_DATABASE that does not exist", {"MYSQL_DATABASE": svc.database + "_none"}, ["MYSQL_DATABASE"]))

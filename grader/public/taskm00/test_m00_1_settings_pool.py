@@ -15,8 +15,8 @@ def test_the_service_connects_and_opens_a_pool_of_five(new_analytics):
     svc.produce(probe.event(probe.insert("probe_rows", row)))
     probe.wait_row(svc, "probe_rows", row, f"producing an event whose handler inserts {row!r} into probe_rows")
     found = probe.connections(svc, 5)
-    expect.equal(found, 5, f"the service's connections to MySQL with MYSQL_POOL_SIZE unset (a pool of the default "
-                           f"size opens its connections when it is made)")
+    expect.equal(found, 5, "the service's connections to MySQL with MYSQL_POOL_SIZE unset (a pool of the default "
+                           "size opens its connections when it is made)")
 
 
 @pytest.mark.weight(6)

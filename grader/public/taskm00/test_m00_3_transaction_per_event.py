@@ -28,8 +28,9 @@ def test_a_failed_try_commits_nothing_and_the_next_try_applies_the_event(new_ana
     svc.produce(probe.event(probe.insert("probe_rows", first)))
     probe.wait_row(svc, "probe_rows", first, f"producing an event that inserts {first!r} into probe_rows")
     row, gate = probe.token(), probe.token()
-    svc.mysql.execute("INSERT INTO probe_gate (id) VALUES (%s)", (gate,))  # the event's last INSERT fails while it is there
-    failing = probe.event(probe.insert("probe_tally", row), probe.insert("probe_rows", row), probe.insert("probe_gate", gate))
+    svc.mysql.execute("INSERT INTO probe_gate (id) VALUES (%s)", (gate,))  # the event's last INSERT fails while there
+    failing = probe.event(probe.insert("probe_tally", row), probe.insert("probe_rows", row),
+                          probe.insert("probe_gate", gate))
     svc.produce(failing)
     doing = (f"producing an event whose handler inserts {row!r} into probe_tally and probe_rows, then a row into "
              "probe_gate that is already there (a duplicate key: the handler raises)")
