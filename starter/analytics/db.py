@@ -38,9 +38,9 @@ class MySQLSettings:
     def from_env(cls, env: Mapping[str, str] | None = None) -> "MySQLSettings":
         """Exercise M00.1. Read ``MYSQL_HOST``, ``MYSQL_PORT``, ``MYSQL_USER``,
         ``MYSQL_PASSWORD``, ``MYSQL_DATABASE`` and ``MYSQL_POOL_SIZE`` from ``env``
-        (``os.environ`` when None); unset keeps the default. A port or pool size that is not
-        a whole number in range (port 1-65535, pool 1-32) raises ``SettingsError`` naming
-        the variable and the value it got."""
+        (``os.environ`` when None); unset or empty keeps the default. A port or pool size
+        that is not a whole number in range (port 1-65535, pool 1-32) raises
+        ``SettingsError`` naming the variable and the value it got."""
         raise NotImplementedError("MySQLSettings.from_env")
 
 
@@ -62,7 +62,7 @@ class Database:
     def init_tables(self, statements: Iterable[str]) -> None:
         """Exercise M00.2. Run each ``CREATE TABLE IF NOT EXISTS ...`` statement, in order,
         on one connection, and commit. Running it again on a database that has the tables
-        changes nothing and raises nothing."""
+        changes nothing and raises nothing; a statement MySQL refuses raises."""
         raise NotImplementedError("Database.init_tables")
 
     @contextmanager
@@ -71,7 +71,6 @@ class Database:
         it when MySQL dropped it), yield it, commit when the block ends normally, roll back
         when it raises (and re-raise), and always give the connection back to the pool."""
         raise NotImplementedError("Database.transaction")
-        yield  # (makes this a generator, as @contextmanager needs)
 
     def close(self) -> None:
         """Close the pool's connections (safe to call twice)."""
