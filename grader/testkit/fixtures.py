@@ -215,8 +215,13 @@ _SHARED_SERVICE: "pipeline.AnalyticsService | None" = None
 @pytest.fixture
 def analytics():
     """The learner's analytics service, started once per test process and shared by its
-    tests (each uses fresh ids); started again when a test left it stopped."""
+    tests (each uses fresh ids). A fresh one (its own topics, group and database) replaces it
+    when an earlier test left a handler failing (the consumer tries that event again for
+    ever, and every later event would wait behind it) or left it stopped."""
     global _SHARED_SERVICE
+    if _SHARED_SERVICE is not None and (not _SHARED_SERVICE.alive or _SHARED_SERVICE.handler_failed()):
+        _SHARED_SERVICE.close()
+        _SHARED_SERVICE = None
     if _SHARED_SERVICE is None:
         _SHARED_SERVICE = pipeline.AnalyticsService()
     if _SHARED_SERVICE.alive and not _SHARED_SERVICE.wait_consuming(1.0):

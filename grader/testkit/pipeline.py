@@ -426,6 +426,11 @@ class AnalyticsService:
         kit = [line for line in lines if line.startswith("analytics: ")]
         return " | ".join((kit or lines)[-4:])[-800:]
 
+    def handler_failed(self) -> bool:
+        """True when the service's consumer is trying a failing handler again (the stand-in
+        says so in its log; a learner's consumer logs its own way, and is not asked)."""
+        return any("failed; trying again" in line for line in self.log_lines())
+
     def probe_records(self) -> list[dict]:
         try:
             text = Path(self.probe_path).read_text(encoding="utf-8")
