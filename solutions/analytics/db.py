@@ -101,7 +101,8 @@ class Database:
         ``POOL_NAME``, autocommit off) and check it with ``SELECT 1``. When MySQL refuses,
         raise ``DatabaseError`` saying which setting to fix: ``MYSQL_HOST``/``MYSQL_PORT``
         when nothing answers there, ``MYSQL_USER``/``MYSQL_PASSWORD`` when access is denied,
-        ``MYSQL_DATABASE`` when the database does not exist; never the password itself."""
+        ``MYSQL_DATABASE`` when the database does not exist or the user may not use it (1049,
+        1044); never the password itself."""
         s = self.settings
         try:
             self._pool = pooling.MySQLConnectionPool(
