@@ -77,7 +77,7 @@ def test_grade_hint_climbs_the_ladder(progress):
     assert f"Hint {len(ladder)} of {len(ladder)}" in shown[-1].output and "last hint" in shown[-1].output
     every = runner.invoke(cli.app, ["hint", "01.4", "--all"], env={"COLUMNS": "200"})
     assert all(f"Hint {n} of {len(ladder)}" in every.output for n in range(1, len(ladder) + 1))
-    for bad, says in ((["hint", "01"], "is a task"), (["hint", "09.9"], "There is no task")):
+    for bad, says in ((["hint", "01"], "is a task"), (["hint", "42.9"], "There is no task")):
         out = runner.invoke(cli.app, bad)
         assert out.exit_code == 2 and says in out.output
 

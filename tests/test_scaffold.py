@@ -55,25 +55,25 @@ def test_a_new_task_passes_every_check_and_a_second_run_is_refused(kit):
 
 
 def test_the_stubs_and_tests_say_what_to_write(kit):
-    scaffold.new_task(kit, "M01", "sales_report", 'Sales "by" day', exercises=3)
+    scaffold.new_task(kit, "M42", "sales_report", 'Sales "by" day', exercises=3)
     course = manifest.load(kit / "course.toml")
-    assert course.find("m1").title == 'Sales "by" day'
+    assert course.find("m42").title == 'Sales "by" day'
     assert consistency.check_all(course, kit) == []
     stub = (kit / "starter/backend/services/sales_report.py").read_text()
-    assert "class SalesReportService" in stub and "Exercise M01.3." in stub
-    test = kit / "grader/hidden/taskm01/test_m01_3_sales_report_hidden.py"
+    assert "class SalesReportService" in stub and "Exercise M42.3." in stub
+    test = kit / "grader/hidden/taskm42/test_m42_3_sales_report_hidden.py"
     tree = ast.parse(test.read_text())
     calls = [ast.unparse(n) for n in ast.walk(tree) if isinstance(n, ast.Call)]
-    assert "pytest.mark.exercise('M01.3')" in calls
-    assert any(c.startswith("pytest.fail('write this test: exercise M01.3") for c in calls)
-    doc = (kit / "tasks/M01-sales_report.md").read_text()
-    assert "## M01.2 TODO exercise 2" in doc and "**Rules:**" in doc and "## Concepts" in doc
+    assert "pytest.mark.exercise('M42.3')" in calls
+    assert any(c.startswith("pytest.fail('write this test: exercise M42.3") for c in calls)
+    doc = (kit / "tasks/M42-sales_report.md").read_text()
+    assert "## M42.2 TODO exercise 2" in doc and "**Rules:**" in doc and "## Concepts" in doc
 
     # scoring rule 7 is part of the skeleton: each exercise asks for its races and listings
     manifest_text = (kit / "course.toml").read_text()
     assert manifest_text.count("  races = []") == 3 and manifest_text.count("  listings = []") == 3
-    assert course.find("m1").exercise("M01.1").races == ()
-    public = (kit / "grader/public/taskm01/test_m01_1_sales_report.py").read_text()
+    assert course.find("m42").exercise("M42.1").races == ()
+    public = (kit / "grader/public/taskm42/test_m42_1_sales_report.py").read_text()
     assert "@pytest.mark.race(" in public and "@pytest.mark.ties(" in public and "race.rounds()" in public
     assert "tiebreak (`_id`)" in doc
 

@@ -80,6 +80,24 @@ def mongodb():
     backend.stop()
 
 
+_BROKER: list = []
+
+
+def _broker() -> str:
+    """One local Kafka broker for this module's compose apps (stopped at exit)."""
+    if not _BROKER:
+        import atexit
+
+        from grader.stacks import kafka
+
+        backend = kafka.start_local()
+        if backend.problem:
+            pytest.fail(f"the local Kafka broker did not start: {backend.problem}")
+        atexit.register(backend.stop)
+        _BROKER.append(backend.env["KAFKA_BOOTSTRAP_SERVERS"])
+    return _BROKER[0]
+
+
 class App:
     """The compose app service, run here."""
 
@@ -87,7 +105,8 @@ class App:
         self.port = free_port()
         service = _services({"LEARNER_DIR": str(learner)})["app"]
         assert service["volumes"][0]["target"] == "/learner" and service["volumes"][0]["read_only"]
-        self.env = _env(service, hosts or {"mongodb:27017": mongodb})
+        # Its events go to Kafka too (the learner's Task 09 publisher): a broker must answer.
+        self.env = _env(service, hosts or {"mongodb:27017": mongodb, "kafka:9092": _broker()})
         self.log = open(tmp / f"app-{self.port}.log", "w+")
         self.proc = subprocess.Popen(_argv(service["command"], {"/learner": str(learner)}, self.port), cwd=KIT_ROOT,
                                      env=self.env, stdout=self.log, stderr=subprocess.STDOUT, start_new_session=True)
