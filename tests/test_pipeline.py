@@ -68,6 +68,29 @@ def test_fan_out_sends_each_event_to_every_sink_in_order():
     assert fan.flush(1.0) == 2
 
 
+def test_the_stand_in_consumer_logs_a_failing_handler_as_the_testkit_looks_for_it(caplog):
+    """The M01 and M02 tests stop waiting for a row once the stand-in consumer has logged a
+    failing handler a few times; if its words drift from the testkit's, every such test
+    waits out its whole deadline instead (15 s each)."""
+    from grader.testkit import pipeline
+
+    sys.path.insert(0, str(KIT_ROOT / "starter"))
+    try:
+        from analytics.standins import StandInConsumer
+    finally:
+        sys.path.remove(str(KIT_ROOT / "starter"))
+
+    def broken(envelope):
+        raise ValueError("no")
+
+    consumer = StandInConsumer("localhost:1", "g", "t.")
+    consumer.register("user.created", broken)
+    with caplog.at_level("ERROR"):
+        handled = consumer._apply(json.dumps({"event_type": "user.created", "event_id": "e1"}).encode())
+    assert not handled
+    assert any(pipeline.HANDLER_FAILED in record.getMessage() for record in caplog.records), caplog.text
+
+
 @pytest.fixture(scope="module")
 def servers():
     broker, database = kafka.start_local(), mysql.start_local()

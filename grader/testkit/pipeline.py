@@ -30,6 +30,10 @@ from grader.stacks.process import free_port
 START_SECONDS = 10  # a service that works consumes within a second or two
 STOP_SECONDS = 10
 ROW_SECONDS = 15  # how long a test waits for the rows an event implies (the first join takes ~3 s)
+# What the kit's stand-in consumer logs when a handler raises (starter/analytics/standins.py;
+# tests/test_pipeline.py keeps the two in step).
+HANDLER_FAILED = "failed; trying again"
+SETTLED_EVERY = 0.4  # how often a wait asks whether the service has taken every event sent
 # Which parts of the service a task's learner files are (analytics/service.py, ANALYTICS_PARTS).
 PART_OF_FILE = {"analytics/consumer.py": "consumer", "analytics/db.py": "db",
                 "analytics/users.py": "users", "analytics/suppliers.py": "suppliers"}
@@ -216,15 +220,21 @@ class MySQL:
         return found
 
     def wait_rows(self, sql: str, params: tuple | list = (), until: Callable[[list[dict]], bool] = bool,
-                  timeout: float = ROW_SECONDS) -> list[dict]:
-        """Poll ``sql`` until ``until(rows)`` holds or the deadline passes; return the last rows."""
+                  timeout: float = ROW_SECONDS, settled: Callable[[], bool] | None = None) -> list[dict]:
+        """Poll ``sql`` until ``until(rows)`` holds or the deadline passes; return the last rows.
+        ``settled``: asked now and then; once True, the rows are final and one last look ends
+        the wait (``AnalyticsService.handled_everything``)."""
         deadline = time.monotonic() + timeout
+        next_ask = time.monotonic() + SETTLED_EVERY
         while True:
+            last_look = time.monotonic() > deadline
+            if settled is not None and not last_look and time.monotonic() >= next_ask:
+                last_look, next_ask = settled(), time.monotonic() + SETTLED_EVERY
             try:
                 rows = self.query(sql, params)
             except Exception:  # noqa: BLE001 (the table may not exist yet)
                 rows = []
-            if until(rows) or time.monotonic() > deadline:
+            if until(rows) or last_look:
                 return rows
             time.sleep(0.1)
 
@@ -419,7 +429,7 @@ class AnalyticsService:
     def handler_failed(self) -> bool:
         """True when the service's consumer is trying a failing handler again (the stand-in
         says so in its log; a learner's consumer logs its own way, and is not asked)."""
-        return any("failed; trying again" in line for line in self.log_lines())
+        return any(HANDLER_FAILED in line for line in self.log_lines())
 
     def probe_records(self) -> list[dict]:
         try:
@@ -441,6 +451,30 @@ class AnalyticsService:
             if until(records) or time.monotonic() > deadline:
                 return records
             time.sleep(0.1)
+
+    def handled_everything(self) -> bool:
+        """True when the consumer group has committed every message of every topic that has
+        any: each handler ran and its transaction was committed (the kit's stand-in consumer
+        commits right after the handler), so the tables will not change any more and a test
+        waiting for a row may stop waiting. Always False with a learner's own consumer (Task
+        09's commits its own way) or when the broker cannot tell."""
+        if "consumer" in self.parts or not self.alive:
+            return False
+        from confluent_kafka import Consumer, TopicPartition
+
+        consumer = Consumer(_quiet({"bootstrap.servers": bootstrap(), "group.id": self.group,
+                                    "enable.auto.commit": False}))
+        try:
+            done = consumer.committed([TopicPartition(topic, 0) for topic in self.topics()], timeout=5)
+            for part in done:
+                _, end = consumer.get_watermark_offsets(TopicPartition(part.topic, 0), timeout=5, cached=False)
+                if end > 0 and part.offset < end:
+                    return False
+            return True
+        except Exception:  # noqa: BLE001 (cannot tell: wait on)
+            return False
+        finally:
+            consumer.close()
 
     # -- events --
 

@@ -84,7 +84,6 @@ def expected_row(envelope: dict[str, Any]) -> dict[str, Any]:
 # -- the service the tests share ----------------------------------------------------------
 
 _SHARED: pipeline.AnalyticsService | None = None
-HANDLER_FAILED = "a handler failed"  # what the kit's stand-in consumer logs when a handler raises
 
 
 def _handler_failed(service: pipeline.AnalyticsService) -> bool:
@@ -148,18 +147,24 @@ def service_problem(service: pipeline.AnalyticsService) -> str:
 
 
 def _failures(service: pipeline.AnalyticsService) -> int:
-    return sum(HANDLER_FAILED in line for line in service.log_lines(limit=1 << 30))
+    return sum(pipeline.HANDLER_FAILED in line for line in service.log_lines(limit=1 << 30))
 
 
 def wait_row(service: pipeline.AnalyticsService, user_id: str, doing: str,
              until: Callable[[dict[str, Any]], bool] = lambda r: True, wanted: str = "a row") -> dict[str, Any]:
     """Wait for the user's row (and ``until(row)``); fail saying what the test did and what
-    came back. It stops waiting early when the service ended, or when its handler failed three
-    times (the stand-in consumer would try that event for ever, and hold every later one)."""
+    came back. It stops waiting early when the service ended, when its handler failed three
+    times (the stand-in consumer would try that event for ever, and hold every later one), or
+    when the service has taken every event sent (its consumer committed them all)."""
     deadline = time.monotonic() + pipeline.ROW_SECONDS
+    next_ask = time.monotonic() + pipeline.SETTLED_EVERY
     found: list[dict[str, Any]] = []
+    settled = False
     while True:
         last_look = time.monotonic() > deadline or not service.alive or _failures(service) >= 3
+        if not last_look and time.monotonic() >= next_ask:
+            settled = last_look = service.handled_everything()
+            next_ask = time.monotonic() + pipeline.SETTLED_EVERY
         try:
             found = service.mysql.query("SELECT * FROM users WHERE user_id = %s", (user_id,))
         except Exception:  # noqa: BLE001 (no table yet)
@@ -170,7 +175,8 @@ def wait_row(service: pipeline.AnalyticsService, user_id: str, doing: str,
             break
         time.sleep(0.1)
     if not found:
-        waited = f" within {pipeline.ROW_SECONDS} s" if time.monotonic() > deadline else ""
+        waited = (" once the service had taken every event sent" if settled
+                  else f" within {pipeline.ROW_SECONDS} s" if time.monotonic() > deadline else "")
         raise AssertionError(f"{doing}: expected {wanted} in 'users' with user_id {user_id!r}{waited}, found "
                              f"none.{service_problem(service)}")
     raise AssertionError(f"{doing}: expected {wanted} in 'users' for user_id {user_id!r}, got "

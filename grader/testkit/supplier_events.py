@@ -236,13 +236,14 @@ class Watch:
     def __init__(self, service: pipeline.AnalyticsService):
         self.service = service
         self.seen = len(service.log_lines(ALL_OF_THE_LOG))
+        self.settled = False  # whether the last wait ended because every event had been taken
 
     def problem(self) -> str:
         if not self.service.alive:
             return f"the analytics service ended ({self.service.exit_description()}): {self.service.reports()}"
         lines = self.service.log_lines(ALL_OF_THE_LOG)[self.seen:]
         for index in range(len(lines) - 1, -1, -1):
-            if "a handler failed" in lines[index]:
+            if pipeline.HANDLER_FAILED in lines[index]:
                 return ("a supplier handler raised " + _raised(lines[index + 1:]) + " (the consumer tries that "
                         "event again and again, so no later supplier event gets through)")
         if any("skipped a message it cannot route" in line for line in lines):
@@ -253,7 +254,14 @@ class Watch:
     def rows(self, sql: str, params: tuple, until: Callable[[list[dict]], bool], doing: str) -> list[dict]:
         """Poll until ``until(rows)``; fail saying why when a problem shows first. Returns the
         last rows (``until`` may still be false: the caller's check then says what came)."""
-        rows = self.service.mysql.wait_rows(sql, params, until=lambda found: until(found) or bool(self.problem()))
+        self.settled = False
+
+        def settled() -> bool:
+            self.settled = self.service.handled_everything()
+            return self.settled
+
+        rows = self.service.mysql.wait_rows(sql, params, until=lambda found: until(found) or bool(self.problem()),
+                                            settled=settled)
         if not until(rows):
             problem = self.problem()
             if problem:
@@ -261,6 +269,13 @@ class Watch:
                     self.skip_stuck_events()
                 raise AssertionError(f"{doing}: {problem}")
         return rows
+
+    def waited(self) -> str:
+        """How the last wait ended, for a message: it gave up at its deadline, or the service
+        had taken every event sent and the rows were final."""
+        if self.settled:
+            return "once the service had taken every event sent (its consumer committed them all)"
+        return f"within {pipeline.ROW_SECONDS:g} s"
 
     def skip_stuck_events(self) -> None:
         """Stop the service and move its consumer group past every supplier event sent so far,
@@ -293,8 +308,7 @@ class Watch:
         self.service.produce(event(CREATED, marker_id, 0))
         if self.supplier(marker_id, doing) is None:
             raise AssertionError(f"{doing}: the row of a later supplier.created (a new supplier {marker_id}, sent to "
-                                 f"show that the events before it were handled) did not come within "
-                                 f"{pipeline.ROW_SECONDS:g} s")
+                                 f"show that the events before it were handled) did not come {self.waited()}")
         return marker_id
 
 

@@ -43,8 +43,9 @@ def test_a_delete_of_a_supplier_not_seen_yet_is_recorded(analytics):
     supplier_id = pipeline.new_id()
     deleted = analytics.produce(se.event(se.DELETED, supplier_id, 30))[0]
     doing = "after supplier.deleted of a supplier the replica never had"
-    record = se.Watch(analytics).deletion(supplier_id, doing)
-    expect.true(record is not None, f"{doing}: no row in supplier_deletions within {pipeline.ROW_SECONDS:g} s")
+    watch = se.Watch(analytics)
+    record = watch.deletion(supplier_id, doing)
+    expect.true(record is not None, f"{doing}: no row in supplier_deletions {watch.waited()}")
     expect.equal((record["deleted_at"], record["event_id"]), (se.utc(deleted["timestamp"]), deleted["event_id"]),
                  f"{doing}: (deleted_at, event_id) in supplier_deletions")
 
