@@ -444,11 +444,18 @@ class AnalyticsService:
                 pass
         return records
 
-    def wait_probe(self, until: Callable[[list[dict]], bool], timeout: float = ROW_SECONDS) -> list[dict]:
+    def wait_probe(self, until: Callable[[list[dict]], bool], timeout: float = ROW_SECONDS,
+                   settled: Callable[[], bool] | None = None) -> list[dict]:
+        """Poll the probe's records until ``until(records)`` or the deadline; ``settled`` as in
+        ``MySQL.wait_rows``."""
         deadline = time.monotonic() + timeout
+        next_ask = time.monotonic() + SETTLED_EVERY
         while True:
+            last_look = time.monotonic() > deadline
+            if settled is not None and not last_look and time.monotonic() >= next_ask:
+                last_look, next_ask = settled(), time.monotonic() + SETTLED_EVERY
             records = self.probe_records()
-            if until(records) or time.monotonic() > deadline:
+            if until(records) or last_look:
                 return records
             time.sleep(0.1)
 
