@@ -1,0 +1,33 @@
+"""04.4 Update with a version check (hidden tests)."""
+
+import pytest
+
+from grader.testkit import expect, products, suppliers
+
+pytestmark = pytest.mark.exercise("04.4")
+
+
+@pytest.mark.weight(2)
+async def test_a_discontinued_or_deleted_product_is_not_edited_and_bad_bodies_are_422(client, settings):
+    acme = await products.seller()
+    headers = suppliers.as_supplier(acme, settings)
+    live = await products.seed_product(acme, "Live Tee", status="out_of_stock")
+    old = await products.seed_product(acme, "Old Tee", status="discontinued")
+    gone = await products.seed_product(acme, "Gone Tee", status="deleted")
+    body = expect.status(await client.patch(f"/products/{live.id}", json={"version": 1, "base_price_cents": 1999},
+                                            headers=headers), 200, "PATCH /products/{id} of an out-of-stock product")
+    expect.equal(body.get("base_price_cents"), 1999, "base_price_cents after the update")
+    expect.error(await client.patch(f"/products/{old.id}", json={"version": 1, "name": "Back"}, headers=headers), 409,
+                 "PATCH /products/{id} of a discontinued product", code="state_conflict")
+    expect.error(await client.patch(f"/products/{gone.id}", json={"version": 1, "name": "Back"}, headers=headers), 404,
+                 "PATCH /products/{id} of a deleted product", code="not_found")
+    for what, patch in (("an empty short_description", {"short_description": ""}), ("the SKU", {"sku": "NEW-1"}),
+                        ("a negative price", {"base_price_cents": -5}), ("no version", {})):
+        payload = {"version": 2, "name": "Renamed", **patch}
+        if what == "no version":
+            payload.pop("version")
+        expect.error(await client.patch(f"/products/{live.id}", json=payload, headers=headers), 422,
+                     f"PATCH /products/{{id}} with {what}", code="validation_error")
+    stored = await products.stored(live)
+    expect.equal((stored.name, stored.version, (await products.stored(old)).name), ("Live Tee", 2, "Old Tee"),
+                 "(name, version, the discontinued one's name) after the refused updates")
