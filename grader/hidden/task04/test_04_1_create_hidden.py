@@ -43,7 +43,7 @@ async def test_creates_at_once_never_pass_the_cap(client, settings):
         responses = await race.at_once(client.post("/products", json=products.create_body(f"rush-{n}"),
                                                    headers=headers) for n in range(4))
         expect.equal(race.statuses(responses), [201, 201, 409, 409],
-                     f"statuses of 4 POST /products sent at the same moment with 2 places left under the cap "
+                     "statuses of 4 POST /products sent at the same moment with 2 places left under the cap "
                      "(claim the place and record the id in one conditional update of the supplier)")
         for response in race.winners(responses, 409):
             expect.error(response, 409, "a POST /products beyond the cap", code="state_conflict")
