@@ -46,7 +46,8 @@ async def test_creates_at_once_never_pass_the_cap(client, settings):
                      "statuses of 4 POST /products sent at the same moment with 2 places left under the cap "
                      "(claim the place and record the id in one conditional update of the supplier)")
         for response in race.winners(responses, 409):
-            expect.error(response, 409, "a POST /products beyond the cap", code="state_conflict")
+            error = expect.error(response, 409, "a POST /products beyond the cap", code="state_conflict")
+            expect.equal(error.get("details"), {"limit": MAX_PRODUCTS_PER_SUPPLIER}, "details of the 409 at the cap")
         expect.equal((await products.count_products(acme), len(await products.product_ids_of(acme))),
                      (MAX_PRODUCTS_PER_SUPPLIER, MAX_PRODUCTS_PER_SUPPLIER),
                      "(products stored, len(product_ids)) after creates at the cap")
@@ -59,9 +60,23 @@ async def test_a_deleted_products_sku_stays_taken_and_the_event_carries_the_prod
     await products.seed_product(acme, "Old Tee", sku="TEE-OLD", status="deleted")
     body = expect.status(await client.post("/products", json=products.create_body("tee-new"), headers=headers), 201,
                          "POST /products with a new SKU")
-    expect.error(await client.post("/products", json=products.create_body("tee-old"), headers=headers), 409,
-                 "POST /products with the SKU of the supplier's deleted product", code="duplicate")
-    data = events.of_type("product.created")[0]["data"]
+    error = expect.error(await client.post("/products", json=products.create_body("tee-old"), headers=headers), 409,
+                         "POST /products with the SKU of the supplier's deleted product", code="duplicate")
+    expect.equal(error.get("details"), {"field": "sku"}, "details of the 409 for a taken SKU")
+    stored = await products.stored_by_id(body["id"])
+    expect.equal((stored.short_description, stored.description, stored.unit_type.value, stored.metadata.brand,
+                  stored.primary_image_url, [s.city for s in stored.stock_locations]),
+                 ("A soft cotton tee.", "Organic cotton, printed in Hamburg.", "piece", "Acme",
+                  "https://img.example/tee.jpg", ["Hamburg"]),
+                 "(short_description, description, unit_type, brand, primary_image_url, stock location cities) stored")
+    mug = expect.status(await client.post("/products", headers=headers, json=products.create_body(
+        "mug-1", name="  Dock Mug ", short_description=" Holds tea. ", unit_type="set", stock_locations=[])), 201,
+        "POST /products with a padded name and short description, unit_type 'set' and no stock locations")
+    stored = await products.stored_by_id(mug["id"])
+    expect.equal((stored.name, stored.short_description, stored.unit_type.value, stored.stock_locations),
+                 ("Dock Mug", "Holds tea.", "set", []), "(name, short_description, unit_type, stock_locations) stored "
+                 "(name and short description trimmed)")
+    data = [e for e in events.of_type("product.created") if e["entity_id"] == body["id"]][0]["data"]
     expect.equal((data.get("id"), data.get("supplier_id"), data.get("metadata", {}).get("base_sku"),
                   sorted(data.get("variants", {}))), (body["id"], str(acme.id), "TEE-NEW", ["blue-l", "red-m"]),
                  "(id, supplier_id, metadata.base_sku, variant keys) in the product.created data")

@@ -40,7 +40,26 @@ async def test_bad_sorts_cursors_and_filters_are_422(client, settings):
     expect.true(page.get("next_cursor"), f"GET /products/public?limit=1 over 3 products gave no next_cursor: {page}")
     cases = [({"sort": "cheapest"}, "sort"), ({"cursor": "not-a-cursor"}, "cursor"), ({"cursor": "e30="}, "cursor"),
              ({"sort": "price_asc", "cursor": page["next_cursor"]}, "cursor"), ({"category": "weapons"}, "category"),
-             ({"attr": "red"}, "attr")]
+             ({"attr": "red"}, "attr"), ({"min_price": 900, "max_price": 800}, "min_price")]
+    # Well-formed cursors holding the wrong things: an id that is no ObjectId, or none; a price that is text;
+    # a name that is a number (each base64 JSON of {"s": sort, "v": value, "id": id}).
+    import base64
+    import json
+
+    def made(sort, value, product_id):
+        return base64.urlsafe_b64encode(json.dumps({"s": sort, "v": value, "id": product_id}).encode()).decode()
+
+    good_id = str(page["items"][0]["id"])
+    cases += [({"sort": "price_asc", "cursor": made("price_asc", 100, "abc")}, "cursor"),
+              ({"sort": "price_asc", "cursor": made("price_asc", 100, None)}, "cursor"),
+              ({"sort": "price_asc", "cursor": made("price_asc", "cheap", good_id)}, "cursor"),
+              ({"sort": "price_desc", "cursor": made("price_desc", True, good_id)}, "cursor"),
+              ({"sort": "name", "cursor": made("name", 7, good_id)}, "cursor"),
+              ({"sort": "name", "cursor": made("newest", "Item 01", good_id)}, "cursor")]
+    body = expect.status(await client.get("/products/public", params={"sort": "price_asc",
+                                                                       "cursor": made("price_asc", 0, good_id)}), 200,
+                         "GET /products/public?sort=price_asc with a well-formed cursor made by hand")
+    expect.equal(len(body.get("items", [])), 3, "items after a price_asc cursor at price 0 (all 3 cost more)")
     for params, field in cases:
         error = expect.error(await client.get("/products/public", params=params), 422,
                              f"GET /products/public with {params}", code="validation_error")

@@ -17,17 +17,26 @@ async def test_a_discontinued_or_deleted_product_is_not_edited_and_bad_bodies_ar
     body = expect.status(await client.patch(f"/products/{live.id}", json={"version": 1, "base_price_cents": 1999},
                                             headers=headers), 200, "PATCH /products/{id} of an out-of-stock product")
     expect.equal(body.get("base_price_cents"), 1999, "base_price_cents after the update")
+    location = {**products.LOCATION, "location_name": "Berlin store", "city": "Berlin"}
+    body = expect.status(await client.patch(f"/products/{live.id}", headers=headers, json={
+        "version": 2, "category": "home", "stock_locations": [location]}), 200,
+        "PATCH /products/{id} with a category and stock locations")
+    stored = await products.stored(live)
+    expect.equal((stored.category.value, [s.city for s in stored.stock_locations], stored.name, stored.base_price_cents),
+                 ("home", ["Berlin"], "Live Tee", 1999), "(category, stock location cities, name, base_price_cents) "
+                 "stored after the second update (fields not sent stay)")
+    expect.about_now(stored.updated_at, "updated_at after an update")
     expect.error(await client.patch(f"/products/{old.id}", json={"version": 1, "name": "Back"}, headers=headers), 409,
                  "PATCH /products/{id} of a discontinued product", code="state_conflict")
     expect.error(await client.patch(f"/products/{gone.id}", json={"version": 1, "name": "Back"}, headers=headers), 404,
                  "PATCH /products/{id} of a deleted product", code="not_found")
     for what, patch in (("an empty short_description", {"short_description": ""}), ("the SKU", {"sku": "NEW-1"}),
                         ("a negative price", {"base_price_cents": -5}), ("no version", {})):
-        payload = {"version": 2, "name": "Renamed", **patch}
+        payload = {"version": 3, "name": "Renamed", **patch}
         if what == "no version":
             payload.pop("version")
         expect.error(await client.patch(f"/products/{live.id}", json=payload, headers=headers), 422,
                      f"PATCH /products/{{id}} with {what}", code="validation_error")
     stored = await products.stored(live)
-    expect.equal((stored.name, stored.version, (await products.stored(old)).name), ("Live Tee", 2, "Old Tee"),
+    expect.equal((stored.name, stored.version, (await products.stored(old)).name), ("Live Tee", 3, "Old Tee"),
                  "(name, version, the discontinued one's name) after the refused updates")

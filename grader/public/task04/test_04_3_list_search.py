@@ -76,6 +76,9 @@ async def test_search_finds_words_in_name_or_description_in_any_case(client):
     expect.equal(names, ["Cotton Cap", "Harbour Tee"], "products matching 'cotton' in name or description, any case")
     names = await _names(client, "/products/public", {"q": "SHIRT"}, "GET /products/public?q=SHIRT")
     expect.equal(names, ["Linen Shirt"], "products matching 'SHIRT'")
+    body = expect.status(await client.get("/products/public", params={"q": "cotton", "limit": 2}), 200,
+                         "GET /products/public?q=cotton&limit=2")
+    expect.equal(body.get("next_cursor"), None, "next_cursor when exactly 2 products match and limit=2 (no next page)")
 
 
 @pytest.mark.weight(2)

@@ -28,14 +28,16 @@ async def test_publish_makes_a_complete_draft_active(client, events, settings):
 async def test_a_product_is_published_only_when_it_is_complete(client, events, settings):
     acme = await products.seller()
     headers = suppliers.as_supplier(acme, settings)
-    ready = await products.seed_product(acme, "Ready Tee")
+    ready = await products.seed_product(acme, "Ready Tee", variants={"one": {**products.VARIANTS["red-m"], "quantity": 1}})
     expect.status(await client.post(f"/products/{ready.id}/publish", headers=headers), 200,
-                  "POST /products/{id}/publish of a draft with an image, stock and a short description")
-    for what, options in (("no primary image", {"image": None}), ("no stock (every variant at 0)", {"quantity": 0}),
-                          ("a blank short description", {"short_description": "  "})):
+                  "POST /products/{id}/publish of a draft with an image, a short description and 1 in stock")
+    for what, missing, options in (("no primary image", "primary_image_url", {"image": None}),
+                                   ("no stock (every variant at 0)", "stock", {"quantity": 0}),
+                                   ("a blank short description", "short_description", {"short_description": "  "})):
         draft = await products.seed_product(acme, f"Tee with {what}", **options)
-        expect.error(await client.post(f"/products/{draft.id}/publish", headers=headers), 409,
-                     f"POST /products/{{id}}/publish of a draft with {what}", code="state_conflict")
+        error = expect.error(await client.post(f"/products/{draft.id}/publish", headers=headers), 409,
+                             f"POST /products/{{id}}/publish of a draft with {what}", code="state_conflict")
+        expect.equal(error.get("details"), {"missing": [missing]}, f"details of the 409 for a draft with {what}")
         stored = await products.stored(draft)
         expect.equal((stored.status.value, stored.published_at), ("draft", None),
                      f"(status, published_at) of the draft with {what} after the refused publish")
