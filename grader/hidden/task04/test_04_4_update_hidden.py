@@ -1,8 +1,11 @@
 """04.4 Update with a version check (hidden tests)."""
 
+from datetime import timedelta
+
 import pytest
 
 from grader.testkit import expect, products, suppliers
+from shared.timeutil import utc_now
 
 pytestmark = pytest.mark.exercise("04.4")
 
@@ -11,7 +14,7 @@ pytestmark = pytest.mark.exercise("04.4")
 async def test_a_discontinued_or_deleted_product_is_not_edited_and_bad_bodies_are_422(client, settings):
     acme = await products.seller()
     headers = suppliers.as_supplier(acme, settings)
-    live = await products.seed_product(acme, "Live Tee", status="out_of_stock")
+    live = await products.seed_product(acme, "Live Tee", status="out_of_stock", created_at=utc_now() - timedelta(days=2))
     old = await products.seed_product(acme, "Old Tee", status="discontinued")
     gone = await products.seed_product(acme, "Gone Tee", status="deleted")
     body = expect.status(await client.patch(f"/products/{live.id}", json={"version": 1, "base_price_cents": 1999},
@@ -25,7 +28,7 @@ async def test_a_discontinued_or_deleted_product_is_not_edited_and_bad_bodies_ar
     expect.equal((stored.category.value, [s.city for s in stored.stock_locations], stored.name, stored.base_price_cents),
                  ("home", ["Berlin"], "Live Tee", 1999), "(category, stock location cities, name, base_price_cents) "
                  "stored after the second update (fields not sent stay)")
-    expect.about_now(stored.updated_at, "updated_at after an update")
+    expect.about_now(stored.updated_at, "updated_at after an update (it was 2 days ago)")
     expect.error(await client.patch(f"/products/{old.id}", json={"version": 1, "name": "Back"}, headers=headers), 409,
                  "PATCH /products/{id} of a discontinued product", code="state_conflict")
     expect.error(await client.patch(f"/products/{gone.id}", json={"version": 1, "name": "Back"}, headers=headers), 404,

@@ -53,6 +53,9 @@ async def test_the_catalogue_filters_by_price_range_and_variant_attributes(clien
     names = await _names(client, "/products/public", {"min_price": 500, "max_price": 1500},
                          "GET /products/public?min_price=500&max_price=1500")
     expect.equal(names, ["Mid Tee", "Cheap Tee"], "products priced 500 to 1500 cents (both ends included)")
+    names = await _names(client, "/products/public", {"min_price": 1500, "max_price": 1500},
+                         "GET /products/public?min_price=1500&max_price=1500")
+    expect.equal(names, ["Mid Tee"], "products priced exactly 1500 cents (min_price equal to max_price)")
     names = await _names(client, "/products/public", {"min_price": 1501}, "GET /products/public?min_price=1501")
     expect.equal(names, ["Dear Tee"], "products from 1501 cents up")
     names = await _names(client, "/products/public", [("attr", "color:red"), ("attr", "size:m")],
