@@ -82,3 +82,22 @@ async def test_a_deleted_products_sku_stays_taken_and_the_event_carries_the_prod
                  "(id, supplier_id, metadata.base_sku, variant keys) in the product.created data")
     expect.equal(data.get("variants", {}).get("red-m", {}).get("cost_cents"), 900,
                  "variants['red-m'].cost_cents in the event (the event carries the whole document)")
+
+
+@pytest.mark.weight(1)
+async def test_a_taken_sku_is_a_duplicate_even_at_the_cap(client, settings):
+    acme = await products.seller()
+    headers = suppliers.as_supplier(acme, settings)
+    await products.fill_up(acme, MAX_PRODUCTS_PER_SUPPLIER - 1)
+    expect.status(await client.post("/products", json=products.create_body("last-1"), headers=headers), 201,
+                  f"POST /products by a supplier with {MAX_PRODUCTS_PER_SUPPLIER - 1} products (one place left)")
+    error = expect.error(await client.post("/products", json=products.create_body("last-1"), headers=headers), 409,
+                         "POST /products at the cap with a SKU the supplier already has (the SKU is checked before "
+                         "the cap)", code="duplicate")
+    expect.equal(error.get("details"), {"field": "sku"}, "details of the 409 for a taken SKU at the cap")
+    error = expect.error(await client.post("/products", json=products.create_body("new-1"), headers=headers), 409,
+                         "POST /products at the cap with a new SKU", code="state_conflict")
+    expect.equal(error.get("details"), {"limit": MAX_PRODUCTS_PER_SUPPLIER}, "details of the 409 at the cap")
+    expect.equal((await products.count_products(acme), len(await products.product_ids_of(acme))),
+                 (MAX_PRODUCTS_PER_SUPPLIER, MAX_PRODUCTS_PER_SUPPLIER),
+                 "(products stored, len(product_ids)) after the refused creates")

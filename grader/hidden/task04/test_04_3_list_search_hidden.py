@@ -41,8 +41,9 @@ async def test_bad_sorts_cursors_and_filters_are_422(client, settings):
     cases = [({"sort": "cheapest"}, "sort"), ({"cursor": "not-a-cursor"}, "cursor"), ({"cursor": "e30="}, "cursor"),
              ({"sort": "price_asc", "cursor": page["next_cursor"]}, "cursor"), ({"category": "weapons"}, "category"),
              ({"attr": "red"}, "attr"), ({"min_price": 900, "max_price": 800}, "min_price")]
-    # Well-formed cursors holding the wrong things: an id that is no ObjectId, or none; a price that is text;
-    # a name that is a number (each base64 JSON of {"s": sort, "v": value, "id": id}).
+    # Cursors holding the wrong things: an id that is no ObjectId, or none; a price that is text; a name that
+    # is a number (each base64 JSON of {"s": sort, "v": value, "id": id}, the doc example's format). A learner
+    # whose cursors look different refuses them as unreadable: 422 either way (the cursor is opaque).
     import base64
     import json
 
@@ -56,10 +57,12 @@ async def test_bad_sorts_cursors_and_filters_are_422(client, settings):
               ({"sort": "price_desc", "cursor": made("price_desc", True, good_id)}, "cursor"),
               ({"sort": "name", "cursor": made("name", 7, good_id)}, "cursor"),
               ({"sort": "name", "cursor": made("newest", "Item 01", good_id)}, "cursor")]
+    first = expect.status(await client.get("/products/public", params={"sort": "price_asc", "limit": 1}), 200,
+                          "GET /products/public?sort=price_asc&limit=1")
     body = expect.status(await client.get("/products/public", params={"sort": "price_asc",
-                                                                       "cursor": made("price_asc", 0, good_id)}), 200,
-                         "GET /products/public?sort=price_asc with a well-formed cursor made by hand")
-    expect.equal(len(body.get("items", [])), 3, "items after a price_asc cursor at price 0 (all 3 cost more)")
+                                                                       "cursor": first.get("next_cursor")}), 200,
+                         "GET /products/public?sort=price_asc with the next_cursor of its first page")
+    expect.equal(len(body.get("items", [])), 2, "items after the first price_asc page of 1 (3 products)")
     for params, field in cases:
         error = expect.error(await client.get("/products/public", params=params), 422,
                              f"GET /products/public with {params}", code="validation_error")

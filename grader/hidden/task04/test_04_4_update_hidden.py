@@ -10,7 +10,7 @@ from shared.timeutil import utc_now
 pytestmark = pytest.mark.exercise("04.4")
 
 
-@pytest.mark.weight(2)
+@pytest.mark.weight(1)
 async def test_a_discontinued_or_deleted_product_is_not_edited_and_bad_bodies_are_422(client, settings):
     acme = await products.seller()
     headers = suppliers.as_supplier(acme, settings)
@@ -43,3 +43,24 @@ async def test_a_discontinued_or_deleted_product_is_not_edited_and_bad_bodies_ar
     stored = await products.stored(live)
     expect.equal((stored.name, stored.version, (await products.stored(old)).name), ("Live Tee", 3, "Old Tee"),
                  "(name, version, the discontinued one's name) after the refused updates")
+
+
+@pytest.mark.weight(1)
+async def test_a_body_of_only_the_version_is_an_edit_and_discontinued_comes_before_the_version(client, events, settings):
+    acme = await products.seller()
+    headers = suppliers.as_supplier(acme, settings)
+    tee = await products.seed_product(acme, "Harbour Tee", status="active", created_at=utc_now() - timedelta(days=2))
+    body = expect.status(await client.patch(f"/products/{tee.id}", json={"version": 1}, headers=headers), 200,
+                         "PATCH /products/{id} with only the version")
+    expect.equal(body.get("version"), 2, "version after an update of only the version (it counts as an edit)")
+    stored = await products.stored(tee)
+    expect.equal((stored.name, stored.version), ("Harbour Tee", 2), "(name, version) stored after it")
+    expect.about_now(stored.updated_at, "updated_at after an update of only the version (it was 2 days ago)")
+    expect.equal([(e["entity_id"], e["data"].get("version")) for e in events.of_type("product.updated")],
+                 [(str(tee.id), 2)], "(entity_id, data.version) of the product.updated events")
+    old = await products.seed_product(acme, "Old Tee", status="discontinued", version=3)
+    expect.error(await client.patch(f"/products/{old.id}", json={"version": 1, "name": "Back"}, headers=headers), 409,
+                 "PATCH /products/{id} of a discontinued product with a stale version 1 (stored: 3; the status is "
+                 "checked before the version)", code="state_conflict")
+    stored = await products.stored(old)
+    expect.equal((stored.name, stored.version), ("Old Tee", 3), "(name, version) of the discontinued product after it")

@@ -34,7 +34,7 @@ async def test_refused_moves_are_409_and_a_move_happens_once(client, events, set
             expect.equal(len(moved), 1, f"{event} events after 4 POST /{path} sent at the same moment")
 
 
-@pytest.mark.weight(2)
+@pytest.mark.weight(1)
 async def test_a_deleted_product_is_gone_for_good(client, settings):
     acme = await products.seller()
     headers = suppliers.as_supplier(acme, settings)
@@ -67,3 +67,28 @@ async def test_only_the_owner_moves_or_deletes(client, settings):
                  "DELETE /products/{id} by a user, not a supplier", code="forbidden")
     expect.equal(((await products.stored(mine)).status.value, await products.product_ids_of(acme)),
                  ("active", [str(mine.id)]), "(status, product_ids) after refused moves and deletes")
+
+
+@pytest.mark.weight(1)
+async def test_publishing_checks_the_start_status_before_completeness(client, events, settings):
+    acme = await products.seller()
+    headers = suppliers.as_supplier(acme, settings)
+    ready = await products.seed_product(acme, "Ready Tee")
+    expect.status(await client.post(f"/products/{ready.id}/publish", headers=headers), 200,
+                  "POST /products/{id}/publish of a complete draft")
+    blank = await products.seed_product(acme, "Blank Image Tee", image="   ")
+    error = expect.error(await client.post(f"/products/{blank.id}/publish", headers=headers), 409,
+                         "POST /products/{id}/publish of a draft whose primary_image_url is blank",
+                         code="state_conflict")
+    expect.equal(error.get("details"), {"missing": ["primary_image_url"]},
+                 "details of the 409 for a blank primary_image_url (blank counts as missing)")
+    for status in ("active", "out_of_stock"):
+        bare = await products.seed_product(acme, f"Bare {status}", status=status, image=None, quantity=0,
+                                           short_description="")
+        error = expect.error(await client.post(f"/products/{bare.id}/publish", headers=headers), 409,
+                             f"POST /products/{{id}}/publish of a product that is {status} and lacks an image, stock "
+                             "and a short description", code="state_conflict")
+        expect.equal(error.get("details"), None, f"details of the 409 for publishing a product that is {status} (the "
+                     "start status is checked first, and a refused move has no details)")
+        expect.equal((await products.stored(bare)).status.value, status, f"status of the {status} product after it")
+    expect.equal(len(events.of_type("product.published")), 1, "product.published events after one accepted publish")

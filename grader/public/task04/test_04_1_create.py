@@ -71,7 +71,7 @@ async def test_only_verified_suppliers_create_products(client, events, settings)
     expect.equal(len(events.of_type("product.created")), 1, "product.created events after one accepted create")
 
 
-@pytest.mark.weight(2)
+@pytest.mark.weight(1)
 async def test_bad_bodies_are_refused_with_422(client, settings):
     acme = await products.seller()
     headers = suppliers.as_supplier(acme, settings)

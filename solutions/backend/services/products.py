@@ -290,7 +290,7 @@ class ProductService:
         product = await self._owned(actor, product_id)
         if product.status != ProductStatus.DRAFT:
             raise StateConflictError(f"Only a draft can be published; this product is {product.status.value}.")
-        missing = [name for name, ok in (("primary_image_url", bool(product.primary_image_url)),
+        missing = [name for name, ok in (("primary_image_url", bool((product.primary_image_url or "").strip())),
                                          ("stock", product.total_stock() > 0),
                                          ("short_description", bool(product.short_description.strip())))
                    if not ok]
