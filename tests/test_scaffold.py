@@ -32,25 +32,25 @@ def snapshot(root):
 
 def test_a_new_task_passes_every_check_and_a_second_run_is_refused(kit):
     before = (kit / "course.toml").read_text()
-    written = scaffold.new_task(kit, "04", "product", "Products")
+    written = scaffold.new_task(kit, "42", "wishlist", "Wish lists")
     assert {p.relative_to(kit).as_posix() for p in written} == {
-        "course.toml", "tasks/04-product.md",
-        "starter/backend/services/product.py", "solutions/backend/services/product.py",
-        "grader/public/task04/test_04_1_product.py", "grader/public/task04/test_04_2_product.py",
-        "grader/hidden/task04/test_04_1_product_hidden.py", "grader/hidden/task04/test_04_2_product_hidden.py",
+        "course.toml", "tasks/42-wishlist.md",
+        "starter/backend/services/wishlist.py", "solutions/backend/services/wishlist.py",
+        "grader/public/task42/test_42_1_wishlist.py", "grader/public/task42/test_42_2_wishlist.py",
+        "grader/hidden/task42/test_42_1_wishlist_hidden.py", "grader/hidden/task42/test_42_2_wishlist_hidden.py",
     }
     after = (kit / "course.toml").read_text()
     assert after.startswith(before)  # appended as text: the comments stay
     assert "doc =" not in after[len(before):] and "anchor =" not in after[len(before):]
     course = manifest.load(kit / "course.toml")
-    task = course.find("4")
-    assert (task.slug, task.title, task.files) == ("product", "Products", ("backend/services/product.py",))
-    assert [e.id for e in task.exercises] == ["04.1", "04.2"] and task.possible == 100
+    task = course.find("42")
+    assert (task.slug, task.title, task.files) == ("wishlist", "Wish lists", ("backend/services/wishlist.py",))
+    assert [e.id for e in task.exercises] == ["42.1", "42.2"] and task.possible == 100
     assert consistency.check_all(course, kit) == []
 
     unchanged = snapshot(kit)
-    with pytest.raises(scaffold.ScaffoldError, match="task 04 \\(product\\) already exists"):
-        scaffold.new_task(kit, "04", "product", "Products")
+    with pytest.raises(scaffold.ScaffoldError, match="task 42 \\(wishlist\\) already exists"):
+        scaffold.new_task(kit, "42", "wishlist", "Wish lists")
     assert snapshot(kit) == unchanged
 
 
@@ -79,13 +79,13 @@ def test_the_stubs_and_tests_say_what_to_write(kit):
 
 
 @pytest.mark.parametrize("args, says", [
-    (("1", "product", "S"), "task 01 \\(user\\) already exists"),
-    (("04", "user", "S"), "the slug 'user' is already task 01's"),
-    (("0/2", "product", "S"), "use letters and digits only"),
-    (("04", "Product", "S"), "slug 'Product'"),
-    (("04", "product", ""), "the title must be one line"),
-    (("04", "product", 'Ends with """'), "without backslashes or"),
-    (("04", "product", "S", 0), "--exercises must be between 1 and 20"),
+    (("1", "wishlist", "S"), "task 01 \\(user\\) already exists"),
+    (("42", "user", "S"), "the slug 'user' is already task 01's"),
+    (("0/2", "wishlist", "S"), "use letters and digits only"),
+    (("42", "Wishlist", "S"), "slug 'Wishlist'"),
+    (("42", "wishlist", ""), "the title must be one line"),
+    (("42", "wishlist", 'Ends with """'), "without backslashes or"),
+    (("42", "wishlist", "S", 0), "--exercises must be between 1 and 20"),
 ])
 def test_clashes_and_bad_names_are_refused_before_anything_is_written(kit, args, says):
     unchanged = snapshot(kit)
@@ -95,21 +95,21 @@ def test_clashes_and_bad_names_are_refused_before_anything_is_written(kit, args,
 
 
 def test_an_existing_target_file_is_refused(kit):
-    (kit / "grader/public/task04").mkdir()
-    (kit / "grader/public/task04/test_04_2_product.py").write_text("# someone's work\n")
+    (kit / "grader/public/task42").mkdir()
+    (kit / "grader/public/task42/test_42_2_wishlist.py").write_text("# someone's work\n")
     unchanged = snapshot(kit)
-    with pytest.raises(scaffold.ScaffoldError, match="test_04_2_product.py already exists; nothing was written"):
-        scaffold.new_task(kit, "04", "product", "Products")
+    with pytest.raises(scaffold.ScaffoldError, match="test_42_2_wishlist.py already exists; nothing was written"):
+        scaffold.new_task(kit, "42", "wishlist", "Wish lists")
     assert snapshot(kit) == unchanged
 
 
 def test_the_command_writes_and_then_refuses_in_one_line(kit, monkeypatch):
     monkeypatch.setattr(grader, "KIT_ROOT", kit)
     runner = CliRunner()
-    result = runner.invoke(cli.app, ["new-task", "04", "product", "Products", "--exercises", "1"])
+    result = runner.invoke(cli.app, ["new-task", "42", "wishlist", "Wish lists", "--exercises", "1"])
     assert result.exit_code == 0, result.output
-    assert "wrote tasks/04-product.md" in result.output
-    assert [e.id for e in manifest.load(kit / "course.toml").find("04").exercises] == ["04.1"]
-    again = runner.invoke(cli.app, ["new-task", "04", "product", "Products"])
+    assert "wrote tasks/42-wishlist.md" in result.output
+    assert [e.id for e in manifest.load(kit / "course.toml").find("42").exercises] == ["42.1"]
+    again = runner.invoke(cli.app, ["new-task", "42", "wishlist", "Wish lists"])
     assert again.exit_code == 2
-    assert again.output.strip().splitlines() == ["grade: task 04 (product) already exists in " + str(kit / "course.toml") + "."]
+    assert again.output.strip().splitlines() == ["grade: task 42 (wishlist) already exists in " + str(kit / "course.toml") + "."]

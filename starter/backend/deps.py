@@ -50,6 +50,12 @@ async def get_membership_service(request: Request):
     return MembershipService(events=request.app.state.events)
 
 
+async def get_product_service(request: Request):
+    from backend.services.products import ProductService
+
+    return ProductService(events=request.app.state.events)
+
+
 async def get_actor(
     request: Request, credentials: HTTPAuthorizationCredentials | None = Depends(_bearer)
 ) -> Actor:
