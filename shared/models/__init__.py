@@ -2,11 +2,12 @@
 
 from shared.models.auth import EmailVerificationToken, PasswordResetToken
 from shared.models.community import Community, JoinRequest, ModerationLogEntry
+from shared.models.post import Post
 from shared.models.supplier import Supplier, SupplierEmailToken, SupplierRefreshToken
 from shared.models.user import User
 
 ALL_DOCUMENTS = [User, EmailVerificationToken, PasswordResetToken, Supplier, SupplierEmailToken, SupplierRefreshToken,
-                 Community, JoinRequest, ModerationLogEntry]
+                 Community, JoinRequest, ModerationLogEntry, Post]
 
 __all__ = ["ALL_DOCUMENTS", "User", "EmailVerificationToken", "PasswordResetToken", "Supplier",
-           "SupplierEmailToken", "SupplierRefreshToken", "Community", "JoinRequest", "ModerationLogEntry"]
+           "SupplierEmailToken", "SupplierRefreshToken", "Community", "JoinRequest", "ModerationLogEntry", "Post"]

@@ -50,6 +50,12 @@ async def get_membership_service(request: Request):
     return MembershipService(events=request.app.state.events)
 
 
+async def get_post_service(request: Request):
+    from backend.services.posts import PostService
+
+    return PostService(events=request.app.state.events)
+
+
 async def get_actor(
     request: Request, credentials: HTTPAuthorizationCredentials | None = Depends(_bearer)
 ) -> Actor:
