@@ -25,10 +25,9 @@ async def test_pins_at_the_same_moment_never_exceed_the_limit(client, settings):
         expect.equal((pinned, await posts.pinned_count(club)), (3, 3),
                      "(pinned posts stored, the community's pinned_post_count) after the concurrent pins")
         again = await posts.seed_post(lea, club, "again")
-        expect.status(await client.post(f"/posts/{candidates[0].id}/unpin", headers=headers), 200,
-                      "POST /posts/{id}/unpin of a pinned post")
-        expect.status(await client.post(f"/posts/{candidates[1].id}/unpin", headers=headers), 200,
-                      "POST /posts/{id}/unpin of a pinned post")
+        for post in [p for p, r in zip(candidates, responses) if r.status_code == 200]:
+            expect.status(await client.post(f"/posts/{post.id}/unpin", headers=headers), 200,
+                          "POST /posts/{id}/unpin of a post the race pinned")
         responses = await race.at_once(client.post(f"/posts/{again.id}/pin", headers=headers) for _ in range(3))
         expect.equal(race.statuses(responses), [200, 409, 409],
                      "statuses of one post pinned 3 times at the same moment with 2 places free")

@@ -8,6 +8,8 @@ from bson import ObjectId
 from grader.testkit import accounts, communities, expect, paging, posts, tokens
 from shared.timeutil import utc_now
 
+pytestmark = pytest.mark.exercise("05.2")
+
 
 def _texts(body) -> list:
     return [item.get("text_content") for item in (body.get("items") or [])] if isinstance(body, dict) else body
