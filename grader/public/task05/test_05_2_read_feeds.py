@@ -15,6 +15,7 @@ def _texts(body) -> list:
     return [item.get("text_content") for item in (body.get("items") or [])] if isinstance(body, dict) else body
 
 
+@pytest.mark.weight(2)
 async def test_get_a_published_post(client):
     lea = await accounts.seed_user("lea@example.com", "Lea", role="leader")
     club = await communities.seed_community(lea, "Garden Club")
