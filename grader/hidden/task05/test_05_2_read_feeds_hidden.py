@@ -1,5 +1,7 @@
 """05.2 Read a post and the feeds (hidden tests)."""
 
+import base64
+import json
 from datetime import timedelta
 
 import pytest
@@ -87,8 +89,17 @@ async def test_bad_cursors_limits_and_missing_communities(client):
         error = expect.error(response, 422, f"GET /posts/community/{{id}} with {what} as cursor",
                              code="validation_error")
         expect.equal(error.get("details"), {"field": "cursor"}, f"details of the error for {what}")
-    response = await client.get(f"/posts/author/{lea.id}", params={"cursor": "not-a-cursor"})
-    expect.error(response, 422, "GET /posts/author/{id} with a cursor that is not base64 JSON", code="validation_error")
+    feed_page = expect.status(await client.get(f"/posts/community/{club.id}", params={"limit": 1}), 200,
+                              "GET /posts/community/{id}?limit=1")
+    pinned_text = base64.urlsafe_b64encode(json.dumps({"k": "community", "t": utc_now().isoformat(),
+                                                       "id": str(ObjectId()), "p": "yes"}).encode()).decode()
+    for path, cursor, what in ((f"/posts/author/{lea.id}", "not-a-cursor", "not base64 JSON"),
+                               (f"/posts/author/{lea.id}", feed_page.get("next_cursor") or "x",
+                                "a cursor of the community feed"),
+                               (f"/posts/community/{club.id}", pinned_text, "a feed cursor whose pinned flag is 'yes'")):
+        error = expect.error(await client.get(path, params={"cursor": cursor}), 422, f"GET {path} with {what} as "
+                             "cursor", code="validation_error")
+        expect.equal(error.get("details"), {"field": "cursor"}, f"details of the error for {what}")
     expect.error(await client.get(f"/posts/community/{club.id}", params={"limit": 0}), 422,
                  "GET /posts/community/{id}?limit=0", code="validation_error")
     for community_id, what in ((gone.id, "a deleted community"), (ObjectId(), "an unknown id"), ("abc", "'abc'")):

@@ -60,6 +60,11 @@ async def test_delete_gives_back_a_pin_and_publish_needs_an_active_community(cli
                                                                                    "post")
     expect.equal(await posts.pinned_count(club), 1, "the community's pinned_post_count after deleting one of its 2 "
                                                     "pinned posts")
+    expect.equal((await posts.stored(pinned)).is_pinned, False, "is_pinned stored after deleting a pinned post")
+    plain = await posts.seed_post(lea, club, "plain")
+    expect.status(await client.delete(f"/posts/{plain.id}", headers=headers), 204, "DELETE /posts/{id} of a post that "
+                                                                                  "is not pinned")
+    expect.equal(await posts.pinned_count(club), 1, "pinned_post_count after deleting a post that was not pinned")
     archived = await communities.seed_community(lea, "Old Club", status="archived")
     draft = await posts.seed_post(lea, archived, "late", status="draft")
     expect.error(await client.post(f"/posts/{draft.id}/publish", headers=headers), 409,

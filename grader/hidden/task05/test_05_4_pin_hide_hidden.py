@@ -57,5 +57,9 @@ async def test_pin_unpin_and_hide_only_from_the_right_state(client, settings):
     expect.error(await client.post(f"/posts/{plain.id}/pin", headers=headers), 409, "POST /posts/{id}/pin of a "
                  "pinned post", code="state_conflict")
     expect.equal(await posts.pinned_count(club), 1, "pinned_post_count after the refused moves")
+    other = await posts.seed_post(lea, club, "other")
+    expect.status(await client.post(f"/posts/{other.id}/hide", headers=headers), 200, "POST /posts/{id}/hide of a "
+                                                                                    "post that is not pinned")
+    expect.equal(await posts.pinned_count(club), 1, "pinned_post_count after hiding a post that was not pinned")
     for path in (f"/posts/{ObjectId()}/pin", "/posts/abc/hide"):
         expect.error(await client.post(path, headers=headers), 404, f"POST {path}", code="not_found")

@@ -103,10 +103,11 @@ async def test_the_content_must_fit_the_type(client, settings):
             ("poll", {"text_content": None}, "text_content", "a poll without text_content"),
             ("image", {"media": []}, "media", "an image post without media"),
             ("image", {"media": [posts.IMAGE, posts.VIDEO]}, "media", "an image post with a video among its media"),
+            ("video", {"media": [posts.IMAGE]}, "media", "a video post whose only medium is an image"),
             ("video", {"media": [no_duration]}, "media", "a video post whose video has no duration_seconds"),
             ("image", {"media": [{**posts.IMAGE, "duration_seconds": 3}]}, "media", "an image with duration_seconds"),
             ("link", {"link_preview": None, "text_content": "see"}, "link_preview", "a link post without link_preview")):
         response = await client.post("/posts", json=posts.body(club, post_type, **extra), headers=headers)
         error = expect.error(response, 422, f"POST /posts of {what}", code="validation_error")
         expect.equal(error.get("details"), {"field": field}, f"details of the error for {what}")
-    expect.equal(await posts.count_posts(), 1, "documents in 'posts' after 1 accepted and 7 refused creates")
+    expect.equal(await posts.count_posts(), 1, "documents in 'posts' after 1 accepted and 8 refused creates")

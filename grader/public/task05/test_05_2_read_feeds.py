@@ -43,6 +43,10 @@ async def test_the_feed_shows_pinned_posts_first_then_the_newest(client, setting
                  "text_content of the feed (published and not deleted only, pinned first, then newest published_at "
                  "first; drafts, hidden, deleted posts and other communities' posts left out)")
     expect.equal(body.get("next_cursor"), None, "next_cursor of the only page")
+    body = expect.status(await client.get(f"/posts/community/{club.id}", params={"limit": 4}), 200,
+                         "GET /posts/community/{id}?limit=4 over 4 posts to show")
+    expect.equal((len(body.get("items") or []), body.get("next_cursor")), (4, None),
+                 "(items, next_cursor) of a page that holds exactly the last 4 posts (no next page)")
 
 
 @pytest.mark.weight(3)
