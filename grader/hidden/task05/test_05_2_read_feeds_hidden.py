@@ -91,6 +91,8 @@ async def test_bad_cursors_limits_and_missing_communities(client):
         expect.equal(error.get("details"), {"field": "cursor"}, f"details of the error for {what}")
     feed_page = expect.status(await client.get(f"/posts/community/{club.id}", params={"limit": 1}), 200,
                               "GET /posts/community/{id}?limit=1")
+    expect.equal([len(page.get("items") or []) for page in (author_page, feed_page)], [1, 1],
+                 "items on a page of each listing asked for with limit=1")
     pinned_text = base64.urlsafe_b64encode(json.dumps({"k": "community", "t": utc_now().isoformat(),
                                                        "id": str(ObjectId()), "p": "yes"}).encode()).decode()
     for path, cursor, what in ((f"/posts/author/{lea.id}", "not-a-cursor", "not base64 JSON"),

@@ -65,6 +65,9 @@ async def test_delete_gives_back_a_pin_and_publish_needs_an_active_community(cli
     expect.status(await client.delete(f"/posts/{plain.id}", headers=headers), 204, "DELETE /posts/{id} of a post that "
                                                                                   "is not pinned")
     expect.equal(await posts.pinned_count(club), 1, "pinned_post_count after deleting a post that was not pinned")
+    twice = await posts.seed_post(lea, club, "twice")
+    responses = await race.at_once(client.delete(f"/posts/{twice.id}", headers=headers) for _ in range(2))
+    expect.equal(race.statuses(responses), [204, 404], "statuses of 2 DELETE /posts/{id} sent at the same moment")
     archived = await communities.seed_community(lea, "Old Club", status="archived")
     draft = await posts.seed_post(lea, archived, "late", status="draft")
     expect.error(await client.post(f"/posts/{draft.id}/publish", headers=headers), 409,

@@ -61,5 +61,10 @@ async def test_pin_unpin_and_hide_only_from_the_right_state(client, settings):
     expect.status(await client.post(f"/posts/{other.id}/hide", headers=headers), 200, "POST /posts/{id}/hide of a "
                                                                                     "post that is not pinned")
     expect.equal(await posts.pinned_count(club), 1, "pinned_post_count after hiding a post that was not pinned")
+    for action in ("unpin", "hide"):  # plain is pinned; two of each at the same moment: one happens
+        responses = await race.at_once(client.post(f"/posts/{plain.id}/{action}", headers=headers) for _ in range(2))
+        expect.equal(race.statuses(responses), [200, 409], f"statuses of 2 POST /posts/{{id}}/{action} sent at the "
+                                                           "same moment")
+    expect.equal(await posts.pinned_count(club), 0, "pinned_post_count after the unpins and hides")
     for path in (f"/posts/{ObjectId()}/pin", "/posts/abc/hide"):
         expect.error(await client.post(path, headers=headers), 404, f"POST {path}", code="not_found")

@@ -58,3 +58,7 @@ async def test_each_move_only_from_the_right_state(client, settings):
                      f"POST /posts/{{id}}/distribution/{action}: {what}", code="state_conflict")
     expect.equal([(await posts.stored(p)).distribution.status.value for p in (fresh, none, approved)],
                  ["pending", "none", "approved"], "distribution.status of the posts after the refused moves")
+    responses = await race.at_once(client.post(f"/posts/{none.id}/distribution/request", headers=author)
+                                   for _ in range(2))
+    expect.equal(race.statuses(responses), [200, 409], "statuses of 2 POST /posts/{id}/distribution/request sent at "
+                                                       "the same moment")
