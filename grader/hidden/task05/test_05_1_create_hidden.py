@@ -3,7 +3,7 @@
 import pytest
 from bson import ObjectId
 
-from grader.testkit import accounts, communities, expect, posts, tokens
+from grader.testkit import accounts, communities, expect, posts, suppliers, tokens
 
 pytestmark = pytest.mark.exercise("05.1")
 
@@ -61,3 +61,20 @@ async def test_the_author_is_a_snapshot_of_the_user(client, events, settings):
                  "was renamed (a snapshot taken at creation)")
     expect.equal([e["data"].get("author") for e in events.of_type("post.created")], [want],
                  "data.author of the post.created events")
+
+
+async def test_a_supplier_never_posts(client, events, settings):
+    lea = await accounts.seed_user("lea@example.com", "Lea", role="leader")
+    club = await communities.seed_community(lea, "Garden Club")
+    secret = await communities.seed_community(lea, "Secret Garden", visibility="private")
+    expect.status(await client.post("/posts", json=posts.body(club), headers=tokens.as_user(lea, settings)), 201,
+                  "POST /posts in a public community by its owner")
+    acme = suppliers.as_supplier(await suppliers.seed_supplier(), settings)
+    expect.error(await client.post("/posts", json=posts.body(club), headers=acme), 403,
+                 "POST /posts in a public community with a supplier's token (a supplier is never a member)",
+                 code="forbidden")
+    expect.error(await client.post("/posts", json=posts.body(secret), headers=acme), 404,
+                 "POST /posts in a private community with a supplier's token (it is invisible to a supplier)",
+                 code="not_found")
+    expect.equal(await posts.count_posts(), 1, "documents in 'posts' after 1 accepted and 2 refused creates")
+    expect.equal(len(events.of_type("post.created")), 1, "post.created events after 1 accepted and 2 refused creates")

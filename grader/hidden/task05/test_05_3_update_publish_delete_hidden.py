@@ -25,7 +25,6 @@ async def test_a_publish_sent_several_times_at_once_happens_once(client, events,
         expect.equal(len(published), 1, f"post.published events after 4 POST {path} sent at the same moment")
 
 
-@pytest.mark.weight(2)
 async def test_edits_keep_the_content_rules(client, settings):
     lea = await accounts.seed_user("lea@example.com", "Lea", role="leader")
     club = await communities.seed_community(lea, "Garden Club")
@@ -72,3 +71,21 @@ async def test_delete_gives_back_a_pin_and_publish_needs_an_active_community(cli
     draft = await posts.seed_post(lea, archived, "late", status="draft")
     expect.error(await client.post(f"/posts/{draft.id}/publish", headers=headers), 409,
                  "POST /posts/{id}/publish of a draft in an archived community", code="state_conflict")
+
+
+async def test_an_empty_edit_is_refused_after_who_may_and_before_the_state(client, settings):
+    lea = await accounts.seed_user("lea@example.com", "Lea", role="leader")
+    ada = await accounts.seed_user("ada@example.com", "Ada")
+    club = await communities.seed_community(lea, "Garden Club", members=[ada])
+    headers = tokens.as_user(lea, settings)
+    mine = await posts.seed_post(lea, club, "mine")
+    hidden = await posts.seed_post(lea, club, "hidden", status="hidden")
+    theirs = await posts.seed_post(ada, club, "theirs")
+    expect.status(await client.patch(f"/posts/{mine.id}", json={"text_content": "edited"}, headers=headers), 200,
+                  "PATCH /posts/{id} of a published post by its author")
+    expect.error(await client.patch(f"/posts/{theirs.id}", json={}, headers=headers), 403,
+                 "PATCH /posts/{id} with an empty body of someone else's post (who may comes first)", code="forbidden")
+    for post, what in ((mine, "a published post"), (hidden, "a hidden post (the body is checked before the state)")):
+        error = expect.error(await client.patch(f"/posts/{post.id}", json={}, headers=headers), 422,
+                             f"PATCH /posts/{{id}} with an empty body of {what}", code="validation_error")
+        expect.equal(error.get("details"), {"field": "body"}, f"details of the error for an empty body of {what}")

@@ -68,3 +68,16 @@ async def test_pin_unpin_and_hide_only_from_the_right_state(client, settings):
     expect.equal(await posts.pinned_count(club), 0, "pinned_post_count after the unpins and hides")
     for path in (f"/posts/{ObjectId()}/pin", "/posts/abc/hide"):
         expect.error(await client.post(path, headers=headers), 404, f"POST {path}", code="not_found")
+
+
+async def test_an_archived_or_suspended_community_is_still_moderated(client, settings):
+    lea = await accounts.seed_user("lea@example.com", "Lea", role="leader")
+    headers = tokens.as_user(lea, settings)
+    for status in ("active", "archived", "suspended"):
+        club = await communities.seed_community(lea, f"{status.title()} Club", status=status)
+        post = await posts.seed_post(lea, club, "rules")
+        for action in ("pin", "unpin", "hide"):
+            expect.status(await client.post(f"/posts/{post.id}/{action}", headers=headers), 200,
+                          f"POST /posts/{{id}}/{action} in the {status} community by its owner")
+        expect.equal(await posts.pinned_count(club), 0, f"pinned_post_count of the {status} community after a pin, "
+                                                        "an unpin and a hide")

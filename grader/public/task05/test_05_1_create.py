@@ -43,7 +43,7 @@ async def test_a_draft_is_not_published(client, events, settings):
                  "data.status of the post.created events")
 
 
-@pytest.mark.weight(3)
+@pytest.mark.weight(2)
 async def test_media_and_link_previews_are_kept(client, settings):
     lea = await accounts.seed_user("lea@example.com", "Lea", role="leader")
     club = await communities.seed_community(lea, "Garden Club")

@@ -86,7 +86,7 @@ async def test_only_the_owner_moderators_or_an_admin_moderate(client, events, se
     expect.equal(len(events.of_type("post.updated")), before, "post.updated events after the refused requests")
 
 
-@pytest.mark.weight(3)
+@pytest.mark.weight(2)
 async def test_hide_takes_a_post_out_of_the_feed(client, events, settings):
     lea = await accounts.seed_user("lea@example.com", "Lea", role="leader")
     ada = await accounts.seed_user("ada@example.com", "Ada")

@@ -222,10 +222,10 @@ class PostService:
 
     async def update_post(self, actor: Actor, post_id: str, **changes) -> Post:
         post, _ = await self._authored(actor, post_id)
+        if not changes:  # wrong whatever the post's state: refused before the state is looked at
+            raise ValidationError("Send at least one field to change.", details={"field": "body"})
         if post.status == PostStatus.HIDDEN:
             raise StateConflictError("A hidden post cannot be edited.")
-        if not changes:
-            raise ValidationError("Send at least one field to change.", details={"field": "body"})
         merged = post.model_copy()
         if "text_content" in changes:
             merged.text_content = changes["text_content"]
