@@ -47,6 +47,7 @@ class Community(Document):
     accepting_members: bool = True  # False: closed to new members
     featured: bool = False
     featured_at: datetime | None = None
+    pinned_post_count: int = 0  # Task 05: posts pinned in it now (at most MAX_PINNED_POSTS)
     version: int = 1  # optimistic concurrency: +1 on every update
     deleted_at: datetime | None = None
     created_at: datetime = Field(default_factory=utc_now)

@@ -56,6 +56,12 @@ async def get_product_service(request: Request):
     return ProductService(events=request.app.state.events)
 
 
+async def get_post_service(request: Request):
+    from backend.services.posts import PostService
+
+    return PostService(events=request.app.state.events)
+
+
 async def get_actor(
     request: Request, credentials: HTTPAuthorizationCredentials | None = Depends(_bearer)
 ) -> Actor:
