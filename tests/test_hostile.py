@@ -381,12 +381,15 @@ def check(name: str, stack: str, course, tmp_path: Path, monkeypatch, hidden_mar
     if beat:
         beat.unlink(missing_ok=True)
         beat.with_suffix(".stop").unlink(missing_ok=True)
+    # What is already running is not this grading's: an earlier test's servers, or another
+    # grading on this machine (an orphan of theirs has no living parent either).
+    there_before = set(_leftovers(marker))
     started = time.monotonic()
     left: dict[int, str] = {}
     try:
         outcome = _grade(impl, stack, kit, bool(spec.get("isolate")), course, task.id)
         time.sleep(0.3)  # what was killed is gone; what survived is still here
-        left = _leftovers(marker)
+        left = {pid: what for pid, what in _leftovers(marker).items() if pid not in there_before}
         if beat and _still_beating(beat):
             left[0] = f"a process too short-lived to list (it re-forks) still touches {beat}"
     finally:
