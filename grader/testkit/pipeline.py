@@ -22,7 +22,7 @@ import time
 import uuid
 from datetime import datetime, timezone
 from pathlib import Path
-from typing import Any, Callable
+from typing import Any, Callable, TypeVar
 
 from grader.stacks import app as app_process
 from grader.stacks.process import free_port
@@ -38,6 +38,8 @@ SETTLED_EVERY = 0.4  # how often a wait asks whether the service has taken every
 PART_OF_FILE = {"analytics/consumer.py": "consumer", "analytics/db.py": "db",
                 "analytics/users.py": "users", "analytics/suppliers.py": "suppliers"}
 
+
+T = TypeVar("T")
 
 # The topic prefix of the app's own publisher in this test process (Task 09's tests read there).
 APP_PREFIX = f"app{os.getpid()}-{secrets.token_hex(3)}."
@@ -167,6 +169,25 @@ def wait_committed(group: str, topic: str, offset: int, timeout: float = ROW_SEC
         time.sleep(0.2)
 
 
+def poll(look: Callable[[], T], until: Callable[[T], bool], timeout: float = ROW_SECONDS, *,
+         settled: Callable[[], bool] | None = None, stop: Callable[[], bool] | None = None) -> T:
+    """Call ``look`` every 0.1 s until ``until(result)`` holds or the deadline passes; return
+    the last result (``until`` may still be false: the caller says what came). ``stop`` (asked
+    each time) and ``settled`` (costly, asked every SETTLED_EVERY; e.g.
+    ``AnalyticsService.handled_everything``): once True, the result will not change, and one
+    last look ends the wait."""
+    deadline = time.monotonic() + timeout
+    next_ask = time.monotonic() + SETTLED_EVERY
+    while True:
+        last_look = time.monotonic() > deadline or (stop is not None and stop())
+        if settled is not None and not last_look and time.monotonic() >= next_ask:
+            last_look, next_ask = settled(), time.monotonic() + SETTLED_EVERY
+        found = look()
+        if until(found) or last_look:
+            return found
+        time.sleep(0.1)
+
+
 # -- MySQL -----------------------------------------------------------------------------
 
 def _admin_connection(database: str | None = None):
@@ -220,23 +241,18 @@ class MySQL:
         return found
 
     def wait_rows(self, sql: str, params: tuple | list = (), until: Callable[[list[dict]], bool] = bool,
-                  timeout: float = ROW_SECONDS, settled: Callable[[], bool] | None = None) -> list[dict]:
+                  timeout: float = ROW_SECONDS, settled: Callable[[], bool] | None = None,
+                  stop: Callable[[], bool] | None = None) -> list[dict]:
         """Poll ``sql`` until ``until(rows)`` holds or the deadline passes; return the last rows.
-        ``settled``: asked now and then; once True, the rows are final and one last look ends
-        the wait (``AnalyticsService.handled_everything``)."""
-        deadline = time.monotonic() + timeout
-        next_ask = time.monotonic() + SETTLED_EVERY
-        while True:
-            last_look = time.monotonic() > deadline
-            if settled is not None and not last_look and time.monotonic() >= next_ask:
-                last_look, next_ask = settled(), time.monotonic() + SETTLED_EVERY
+        ``settled`` and ``stop`` as in ``poll``."""
+
+        def look() -> list[dict]:
             try:
-                rows = self.query(sql, params)
+                return self.query(sql, params)
             except Exception:  # noqa: BLE001 (the table may not exist yet)
-                rows = []
-            if until(rows) or last_look:
-                return rows
-            time.sleep(0.1)
+                return []
+
+        return poll(look, until, timeout, settled=settled, stop=stop)
 
     def connection_ids(self, user: str) -> list[int]:
         rows = self.query("SELECT ID FROM information_schema.PROCESSLIST WHERE USER = %s", (user,))
@@ -448,16 +464,7 @@ class AnalyticsService:
                    settled: Callable[[], bool] | None = None) -> list[dict]:
         """Poll the probe's records until ``until(records)`` or the deadline; ``settled`` as in
         ``MySQL.wait_rows``."""
-        deadline = time.monotonic() + timeout
-        next_ask = time.monotonic() + SETTLED_EVERY
-        while True:
-            last_look = time.monotonic() > deadline
-            if settled is not None and not last_look and time.monotonic() >= next_ask:
-                last_look, next_ask = settled(), time.monotonic() + SETTLED_EVERY
-            records = self.probe_records()
-            if until(records) or last_look:
-                return records
-            time.sleep(0.1)
+        return poll(self.probe_records, until, timeout, settled=settled)
 
     def handled_everything(self) -> bool:
         """True when the consumer group has committed every message of every topic that has

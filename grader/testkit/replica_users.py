@@ -156,27 +156,23 @@ def wait_row(service: pipeline.AnalyticsService, user_id: str, doing: str,
     came back. It stops waiting early when the service ended, when its handler failed three
     times (the stand-in consumer would try that event for ever, and hold every later one), or
     when the service has taken every event sent (its consumer committed them all)."""
-    deadline = time.monotonic() + pipeline.ROW_SECONDS
-    next_ask = time.monotonic() + pipeline.SETTLED_EVERY
-    found: list[dict[str, Any]] = []
+    started = time.monotonic()
     settled = False
-    while True:
-        last_look = time.monotonic() > deadline or not service.alive or _failures(service) >= 3
-        if not last_look and time.monotonic() >= next_ask:
-            settled = last_look = service.handled_everything()
-            next_ask = time.monotonic() + pipeline.SETTLED_EVERY
-        try:
-            found = service.mysql.query("SELECT * FROM users WHERE user_id = %s", (user_id,))
-        except Exception:  # noqa: BLE001 (no table yet)
-            found = []
-        if found and until(found[0]):
-            return found[0]
-        if last_look:
-            break
-        time.sleep(0.1)
+
+    def handled_everything() -> bool:
+        nonlocal settled
+        settled = service.handled_everything()
+        return settled
+
+    found = service.mysql.wait_rows("SELECT * FROM users WHERE user_id = %s", (user_id,),
+                                    until=lambda rows: bool(rows) and until(rows[0]), settled=handled_everything,
+                                    stop=lambda: not service.alive or _failures(service) >= 3)
+    if found and until(found[0]):
+        return found[0]
     if not found:
         waited = (" once the service had taken every event sent" if settled
-                  else f" within {pipeline.ROW_SECONDS} s" if time.monotonic() > deadline else "")
+                  else f" within {pipeline.ROW_SECONDS} s" if time.monotonic() - started > pipeline.ROW_SECONDS
+                  else "")
         raise AssertionError(f"{doing}: expected {wanted} in 'users' with user_id {user_id!r}{waited}, found "
                              f"none.{service_problem(service)}")
     raise AssertionError(f"{doing}: expected {wanted} in 'users' for user_id {user_id!r}, got "
