@@ -4,12 +4,13 @@ from shared.models.auth import EmailVerificationToken, PasswordResetToken
 from shared.models.community import Community, JoinRequest, ModerationLogEntry
 from shared.models.post import Post
 from shared.models.product import Product
+from shared.models.promotion import Promotion
 from shared.models.supplier import Supplier, SupplierEmailToken, SupplierRefreshToken
 from shared.models.user import User
 
 ALL_DOCUMENTS = [User, EmailVerificationToken, PasswordResetToken, Supplier, SupplierEmailToken, SupplierRefreshToken,
-                 Community, JoinRequest, ModerationLogEntry, Product, Post]
+                 Community, JoinRequest, ModerationLogEntry, Product, Post, Promotion]
 
 __all__ = ["ALL_DOCUMENTS", "User", "EmailVerificationToken", "PasswordResetToken", "Supplier",
            "SupplierEmailToken", "SupplierRefreshToken", "Community", "JoinRequest", "ModerationLogEntry",
-           "Product", "Post"]
+           "Product", "Post", "Promotion"]
