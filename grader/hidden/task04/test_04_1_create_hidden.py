@@ -23,7 +23,8 @@ async def test_of_creates_at_once_with_one_sku_exactly_one_wins(client, events, 
                      "sent at the same moment (the unique index refuses all inserts but one: turn its "
                      "DuplicateKeyError into a 409)")
         for response in race.winners(responses, 409):
-            expect.error(response, 409, f"a POST /products with sku {sku!r} that lost the race", code="duplicate")
+            error = expect.error(response, 409, f"a POST /products with sku {sku!r} that lost the race", code="duplicate")
+            expect.equal(error.get("details"), {"field": "sku"}, "details of the 409 for a SKU that lost the race")
     expect.equal(await products.count_products(acme), 1 + len(race.rounds()), "products stored after the races")
     expect.equal(len(await products.product_ids_of(acme)), 1 + len(race.rounds()),
                  "len(product_ids) after the races (a refused create leaves no id behind)")

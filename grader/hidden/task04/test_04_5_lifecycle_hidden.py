@@ -32,6 +32,12 @@ async def test_refused_moves_are_409_and_a_move_happens_once(client, events, set
                          "sent at the same moment (the move happens once: one conditional update on the status)")
             moved = [e for e in events.of_type(event) if e["entity_id"] == str(rush.id)]
             expect.equal(len(moved), 1, f"{event} events after 4 POST /{path} sent at the same moment")
+        # A delete is a move too: sent three times at the same moment, it happens once.
+        responses = await race.at_once(client.delete(f"/products/{rush.id}", headers=headers) for _ in range(3))
+        expect.equal(race.statuses(responses), [204, 404, 404], "statuses of 3 DELETE /products/{id} sent at the "
+                     "same moment (one conditional update on the status; the others find it deleted)")
+        deleted = [e for e in events.of_type("product.deleted") if e["entity_id"] == str(rush.id)]
+        expect.equal(len(deleted), 1, "product.deleted events after 3 DELETE sent at the same moment")
 
 
 @pytest.mark.weight(1)
