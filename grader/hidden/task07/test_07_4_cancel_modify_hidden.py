@@ -1,0 +1,43 @@
+"""07.4 Cancel and modify (hidden tests)."""
+
+import pytest
+
+from grader.testkit import expect, orders, suppliers
+
+pytestmark = pytest.mark.exercise("07.4")
+SECTION = f"{orders.DOC}#074-cancel-and-modify"
+
+
+@pytest.mark.weight(3)
+async def test_bad_changes_are_refused_in_the_stated_order(client, settings):
+    acme = await orders.seller()
+    ada = await orders.buyer()
+    ben = await orders.buyer("ben@example.com", "Ben")
+    headers = orders.as_buyer(ada, settings)
+    tee = await orders.item_product(acme, "Harbour Tee", 2500, quantity=10)
+    order = await orders.seed_order(ada, [(tee, 2), (tee, 1)])
+    path = f"/orders/{order.id}"
+    expect.status(await client.patch(path, json={"items": [{"item_id": "item_2", "quantity": 3}]}, headers=headers), 200,
+                  "PATCH /orders/{id} with item_2's quantity 3")
+    for change, field, what in (({}, "body", "an empty body"),
+                                ({"items": [{"item_id": "item_9", "quantity": 1}]}, "items", "an unknown item_id"),
+                                ({"items": [{"item_id": "item_1", "quantity": 0}, {"item_id": "item_2", "quantity": 0}]},
+                                 "items", "every item's quantity 0")):
+        response = await client.patch(path, json=change, headers=headers)
+        details = orders.error_details(response, 422, f"PATCH /orders/{{id}} with {what}", "validation_error")
+        expect.equal(details.get("field"), field, f"details.field of the 422 for {what} ({SECTION})")
+    confirmed = await orders.seed_order(ada, [(tee, 1)], status="confirmed")
+    response = await client.patch(f"/orders/{confirmed.id}", json={"items": [{"item_id": "item_7", "quantity": 1}]},
+                                  headers=headers)
+    expect.error(response, 422, "PATCH /orders/{id} of a confirmed order naming an unknown item (the body is checked "
+                                f"before the state) ({SECTION})", code="validation_error")
+    expect.error(await client.patch(path, json={"items": [{"item_id": "item_1", "quantity": 1}]},
+                                    headers=orders.as_buyer(ben, settings)), 404, "PATCH of Ada's order by Ben",
+                 code="not_found")
+    expect.error(await client.post(f"{path}/cancel", headers=orders.as_buyer(ben, settings)), 404,
+                 "POST /orders/{id}/cancel of Ada's order by Ben", code="not_found")
+    expect.error(await client.post(f"{path}/cancel", headers=suppliers.as_supplier(acme, settings)), 403,
+                 "POST /orders/{id}/cancel by a supplier", code="forbidden")
+    stored = await orders.stored(order)
+    expect.equal(([i.quantity for i in stored.items], stored.status.value, stored.version), ([2, 3], "pending", 2),
+                 "(quantities, status, version) of Ada's order after one accepted change and six refusals")

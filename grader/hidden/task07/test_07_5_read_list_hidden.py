@@ -1,0 +1,54 @@
+"""07.5 Read and list (hidden tests)."""
+
+from datetime import timedelta
+
+import pytest
+
+from grader.testkit import expect, orders, paging, suppliers
+from shared.timeutil import utc_now
+
+pytestmark = pytest.mark.exercise("07.5")
+SECTION = f"{orders.DOC}#075-read-and-list"
+
+
+@pytest.mark.weight(2)
+async def test_reads_refuse_suppliers_unknown_ids_and_bad_cursors(client, settings):
+    acme = await orders.seller()
+    ada = await orders.buyer()
+    tee = await orders.item_product(acme, "Harbour Tee", 2500)
+    for n in range(3):
+        await orders.seed_order(ada, [(tee, 1)], created_at=utc_now() - timedelta(minutes=n))
+    headers = orders.as_buyer(ada, settings)
+    body = expect.status(await client.get("/orders", params={"limit": 2}, headers=headers), 200, "GET /orders?limit=2")
+    expect.true(isinstance(body.get("next_cursor"), str), f"next_cursor of the first of two pages: got {body.get('next_cursor')!r}")
+    for path, what in (("/orders/not-an-id", "an id that is not an ObjectId"),
+                       ("/orders/0123456789abcdef01234567", "an unknown id"),
+                       ("/orders/number/ORD-20250101-0000", "an unknown order number")):
+        expect.error(await client.get(path, headers=headers), 404, f"GET {path} ({what})", code="not_found")
+    for cursor in ("not a cursor", "eyJ0IjogMX0=", body["next_cursor"] + "x!"):
+        response = await client.get("/orders", params={"cursor": cursor}, headers=headers)
+        details = orders.error_details(response, 422, f"GET /orders?cursor={cursor!r} (not a cursor this listing made)",
+                                       "validation_error")
+        expect.equal(details.get("field"), "cursor", f"details.field of the 422 for a bad cursor ({SECTION})")
+    response = await client.get("/orders", headers=suppliers.as_supplier(acme, settings))
+    expect.error(response, 403, "GET /orders by a supplier", code="forbidden")
+
+
+@pytest.mark.weight(2)
+async def test_paging_with_a_status_filter(client, settings):
+    acme = await orders.seller()
+    ada = await orders.buyer()
+    ben = await orders.buyer("ben@example.com", "Ben")
+    tee = await orders.item_product(acme, "Harbour Tee", 2500)
+    start = utc_now() - timedelta(hours=2)
+    wanted = []
+    for n in range(7):
+        order = await orders.seed_order(ada, [(tee, 1)], status="confirmed" if n % 2 else "pending",
+                                        created_at=start + timedelta(minutes=n))
+        await orders.seed_order(ben, [(tee, 1)], status="confirmed", created_at=start + timedelta(minutes=n, seconds=30))
+        if n % 2:
+            wanted.insert(0, order.id)
+    items = await paging.by_cursor(client, "/orders", "Ada's confirmed orders", params={"status": " Confirmed "},
+                                   headers=orders.as_buyer(ada, settings), limit=2)
+    paging.expect_each_once(items, wanted, "GET /orders?status=' Confirmed ' (trimmed, lower-cased), 2 at a time "
+                            f"({SECTION})")
