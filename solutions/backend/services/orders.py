@@ -28,14 +28,14 @@ MAX_PAGE_SIZE = 100
 NUMBER_ATTEMPTS = 5
 
 
-def percent_of(cents: int, percent: int) -> int:
+def _percent_of(cents: int, percent: int) -> int:
     """``percent`` % of ``cents``, rounded half up, in integer arithmetic."""
     return (cents * percent + 50) // 100
 
 
-def totals(items: list[OrderItem]) -> dict:
+def _totals(items: list[OrderItem]) -> dict:
     subtotal = sum(item.total_cents for item in items)
-    tax = percent_of(subtotal, TAX_PERCENT)
+    tax = _percent_of(subtotal, TAX_PERCENT)
     shipping = 0 if subtotal >= FREE_SHIPPING_FROM_CENTS else SHIPPING_CENTS
     total = subtotal + tax + shipping
     return {"subtotal_cents": subtotal, "tax_cents": tax, "shipping_cents": shipping, "total_cents": total,
@@ -113,7 +113,7 @@ class OrderService:
                                       details={"item_id": item_id, "field": "variant_key"})
             promotion = await self._best_promotion(product.id, now)
             percent = promotion.discount_percent if promotion else 0
-            final = variant.price_cents - percent_of(variant.price_cents, percent)
+            final = variant.price_cents - _percent_of(variant.price_cents, percent)
             snapshot = ProductSnapshot(
                 product_id=str(product.id), supplier_id=str(product.supplier_id), product_name=product.name,
                 supplier_name=product.supplier_info.name, variant_key=item["variant_key"],
@@ -133,7 +133,7 @@ class OrderService:
                 details={"items": [{"item_id": line.item_id, "seen_price_cents": item["seen_price_cents"],
                                     "current_price_cents": line.final_price_cents}
                                    for item, line in zip(items, lines)]})
-        return OrderPricing(items=lines, **totals(lines))
+        return OrderPricing(items=lines, **_totals(lines))
 
     # -- 07.2 ----------------------------------------------------------------------------
 
@@ -296,7 +296,7 @@ class OrderService:
                 item.total_cents = item.final_price_cents * item.quantity
         if order.status != OrderStatus.PENDING or order.reservation != Reservation.NONE:
             raise StateConflictError(f"An order that is {order.status.value} cannot be modified.")
-        update = {"items": [item.model_dump() for item in kept], **totals(kept), "updated_at": utc_now()}
+        update = {"items": [item.model_dump() for item in kept], **_totals(kept), "updated_at": utc_now()}
         if shipping_address is not None:
             update["shipping_address"] = ShippingAddress(**shipping_address).model_dump()
         stored = await Order.get_motor_collection().find_one_and_update(
