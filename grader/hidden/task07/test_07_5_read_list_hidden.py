@@ -16,9 +16,11 @@ async def test_reads_refuse_suppliers_unknown_ids_and_bad_cursors(client, settin
     acme = await orders.seller()
     ada = await orders.buyer()
     tee = await orders.item_product(acme, "Harbour Tee", 2500)
-    for n in range(3):
-        await orders.seed_order(ada, [(tee, 1)], created_at=utc_now() - timedelta(minutes=n))
+    made = [await orders.seed_order(ada, [(tee, 1)], created_at=utc_now() - timedelta(minutes=n)) for n in range(3)]
     headers = orders.as_buyer(ada, settings)
+    body = expect.status(await client.get(f"/orders/number/{made[1].order_number}", headers=headers), 200,
+                         "GET /orders/number/{order_number} of Ada's second order")
+    expect.equal(body.get("id"), str(made[1].id), "id of the order read by its number")
     body = expect.status(await client.get("/orders", params={"limit": 2}, headers=headers), 200, "GET /orders?limit=2")
     expect.true(isinstance(body.get("next_cursor"), str), f"next_cursor of the first of two pages: got {body.get('next_cursor')!r}")
     for path, what in (("/orders/not-an-id", "an id that is not an ObjectId"),
