@@ -44,6 +44,8 @@ async def test_of_equal_discounts_the_oldest_promotion_applies(client, settings)
     acme = await orders.seller()
     tee = await orders.item_product(acme, "Harbour Tee", 1000)
     mug = await orders.item_product(acme, "Dock Mug", 1000)
+    cap = await orders.item_product(acme, "Sailor Cap", 1007)
+    await orders.seed_promotion(acme, [cap], 7, title="7% of 10.07 is 0.7049")
     then = utc_now() - timedelta(days=2)
     await orders.seed_promotion(acme, [tee, mug], 15, created_at=then + timedelta(hours=1), title="younger")
     oldest = await orders.seed_promotion(acme, [tee], 15, created_at=then, title="oldest")
@@ -52,10 +54,13 @@ async def test_of_equal_discounts_the_oldest_promotion_applies(client, settings)
     await orders.seed_promotion(acme, [mug], 25, created_at=then, id=high, title="tie, larger id")
     await orders.seed_promotion(acme, [mug], 25, created_at=then, id=low, title="tie, smaller id")
     ada = await orders.buyer()
-    body = expect.status(await client.post(QUOTE, json={"items": [orders.line(tee, seen=850), orders.line(mug, seen=750)]},
+    body = expect.status(await client.post(QUOTE, json={"items": [orders.line(tee, seen=850), orders.line(mug, seen=750),
+                                                                      orders.line(cap, seen=937)]},
                                            headers=orders.as_buyer(ada, settings)), 200,
                          "POST /orders/quote for two products with several live promotions each")
-    expect.equal([(i.get("promotion_id"), i.get("final_price_cents")) for i in body.get("items") or []],
+    expect.equal([(i.get("promotion_id"), i.get("final_price_cents")) for i in (body.get("items") or [])[:2]],
                  [(str(oldest.id), 850), (str(low), 750)],
                  "(promotion_id, final_price_cents) of the items: the largest discount, then the earliest created_at, "
                  f"then the smaller _id ({orders.DOC}#071-price-an-order)")
+    expect.equal(body["items"][2].get("final_price_cents"), 937,
+                 "final_price_cents of a 10.07 item with a 7% promotion (a discount of 70.49 cents rounds half up to 70)")

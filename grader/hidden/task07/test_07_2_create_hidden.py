@@ -75,3 +75,5 @@ async def test_a_lost_race_gives_its_slot_back(client, settings):
                       f"POST /orders number {n + 3} of the day (two orders so far: the requests that lost a race gave "
                       f"their slots back) ({SECTION})")
     expect.equal(len(await orders.orders_of(ada)), 5, "Ada's orders stored")
+    expect.error(await client.post("/orders", json=orders.body(orders.line(tee)), headers=orders.with_key(headers)), 429,
+                 "Ada's sixth order of the day", code="rate_limited")

@@ -19,6 +19,10 @@ async def test_bad_changes_are_refused_in_the_stated_order(client, settings):
     path = f"/orders/{order.id}"
     expect.status(await client.patch(path, json={"items": [{"item_id": "item_2", "quantity": 3}]}, headers=headers), 200,
                   "PATCH /orders/{id} with item_2's quantity 3")
+    body = expect.status(await client.patch(path, json={"shipping_address": {**orders.ADDRESS, "city": "Leeds"}},
+                                            headers=headers), 200, "PATCH /orders/{id} with only a shipping_address")
+    expect.equal(([i.get("quantity") for i in body.get("items") or []], (body.get("shipping_address") or {}).get("city")),
+                 ([2, 3], "Leeds"), "(quantities, shipping_address.city) after changing only the address")
     for change, field, what in (({}, "body", "an empty body"),
                                 ({"items": [{"item_id": "item_9", "quantity": 1}]}, "items", "an unknown item_id"),
                                 ({"items": [{"item_id": "item_1", "quantity": 0}, {"item_id": "item_2", "quantity": 0}]},
@@ -39,5 +43,5 @@ async def test_bad_changes_are_refused_in_the_stated_order(client, settings):
     expect.error(await client.post(f"{path}/cancel", headers=suppliers.as_supplier(acme, settings)), 403,
                  "POST /orders/{id}/cancel by a supplier", code="forbidden")
     stored = await orders.stored(order)
-    expect.equal(([i.quantity for i in stored.items], stored.status.value, stored.version), ([2, 3], "pending", 2),
-                 "(quantities, status, version) of Ada's order after one accepted change and six refusals")
+    expect.equal(([i.quantity for i in stored.items], stored.status.value, stored.version), ([2, 3], "pending", 3),
+                 "(quantities, status, version) of Ada's order after two accepted changes and six refusals")

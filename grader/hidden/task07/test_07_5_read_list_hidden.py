@@ -27,13 +27,17 @@ async def test_reads_refuse_suppliers_unknown_ids_and_bad_cursors(client, settin
                        ("/orders/0123456789abcdef01234567", "an unknown id"),
                        ("/orders/number/ORD-20250101-0000", "an unknown order number")):
         expect.error(await client.get(path, headers=headers), 404, f"GET {path} ({what})", code="not_found")
-    for cursor in ("not a cursor", "eyJ0IjogMX0=", body["next_cursor"] + "x!"):
+    import base64
+    import json
+    made_up = base64.urlsafe_b64encode(json.dumps({"t": "2025-01-01T00:00:00+00:00", "id": "nope"}).encode()).decode()
+    for cursor in ("not a cursor", "eyJ0IjogMX0=", body["next_cursor"] + "x!", made_up):
         response = await client.get("/orders", params={"cursor": cursor}, headers=headers)
         details = orders.error_details(response, 422, f"GET /orders?cursor={cursor!r} (not a cursor this listing made)",
                                        "validation_error")
         expect.equal(details.get("field"), "cursor", f"details.field of the 422 for a bad cursor ({SECTION})")
-    response = await client.get("/orders", headers=suppliers.as_supplier(acme, settings))
-    expect.error(response, 403, "GET /orders by a supplier", code="forbidden")
+    for path in ("/orders", f"/orders/number/{made[0].order_number}", f"/orders/{made[0].id}"):
+        response = await client.get(path, headers=suppliers.as_supplier(acme, settings))
+        expect.error(response, 403, f"GET {path} by a supplier", code="forbidden")
 
 
 @pytest.mark.weight(2)

@@ -39,10 +39,12 @@ async def test_a_quote_prices_each_item_from_the_catalogue(client, settings):
                  f"(see {orders.DOC}#071-price-an-order)")
     snapshot = items[0].get("product_snapshot") or {}
     expect.equal((snapshot.get("product_id"), snapshot.get("product_name"), snapshot.get("supplier_name"),
-                  snapshot.get("variant_key"), snapshot.get("variant_name"), snapshot.get("variant_attributes")),
-                 (str(tee.id), "Harbour Tee", "Acme Trading GmbH", "std", "Standard", {"Size": "M"}),
-                 "(product_id, product_name, supplier_name, variant_key, variant_name, variant_attributes) of "
-                 "item_1's product_snapshot")
+                  snapshot.get("variant_key"), snapshot.get("variant_name"), snapshot.get("variant_attributes"),
+                  snapshot.get("image_url")),
+                 (str(tee.id), "Harbour Tee", "Acme Trading GmbH", "std", "Standard", {"Size": "M"},
+                  "https://img.example/a.jpg"),
+                 "(product_id, product_name, supplier_name, variant_key, variant_name, variant_attributes, image_url) "
+                 "of item_1's product_snapshot (the variant has no image: the product's primary image)")
     # 3399 subtotal: tax 8% = 271.92 -> 272, shipping 599 below 5000
     expect.equal(_money(body), (3399, 272, 599, 4270, False),
                  "(subtotal, tax, shipping, total, flagged_for_review) of a 33.99 quote: tax 8% rounded half up, "

@@ -42,6 +42,10 @@ async def test_create_stores_a_pending_order(client, events, settings):
     created_events = events.of_type("order.created")
     expect.equal([(e["entity_id"], e["data"].get("order_number")) for e in created_events], [(body["id"], number)],
                  "(entity_id, data.order_number) of the order.created events")
+    big = expect.status(await client.post("/orders", json=orders.body(orders.line(tee, 40)),
+                                          headers=orders.with_key(headers)), 201, "POST /orders for 40 tees (1000.00)")
+    expect.equal((big.get("total_cents"), big.get("flagged_for_review")), (108000, True),
+                 "(total_cents, flagged_for_review) of an order of 1000.00 plus tax")
 
 
 @pytest.mark.weight(5)
@@ -59,8 +63,9 @@ async def test_the_same_key_never_makes_two_orders(client, events, settings):
     expect.equal((again.get("id"), again.get("order_number")), (first.get("id"), first.get("order_number")),
                  "(id, order_number) answered to the repeated request: the order made the first time")
     response = await client.post("/orders", json=orders.body(orders.line(tee, 3)), headers=headers)
-    expect.error(response, 409, "POST /orders with the same Idempotency-Key and another body (quantity 3)",
-                 code="idempotency_conflict")
+    details = orders.error_details(response, 409, "POST /orders with the same Idempotency-Key and another body "
+                                                  "(quantity 3)", "idempotency_conflict")
+    expect.equal(details, {"order_number": first.get("order_number")}, "details of the 409 for a reused key")
     expect.equal(len(await orders.orders_of(ada)), 1, "orders stored after one create, a repeat and a refused reuse")
     for round_ in race.rounds():
         user = await orders.buyer(f"twin{round_}@example.com", f"Twin {round_}")

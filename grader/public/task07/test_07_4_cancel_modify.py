@@ -24,9 +24,9 @@ async def test_a_cancel_gives_the_stock_back_exactly_once(client, events, settin
     order = await orders.seed_order(ada, [(tee, 2), (mug, 1)], status="confirmed", take_stock=True)
     body = expect.status(await client.post(_cancel(order), json={"reason": "changed my mind"}, headers=headers), 200,
                          "POST /orders/{id}/cancel of a confirmed order (2 tees and 1 mug reserved)")
-    expect.equal((body.get("status"), body.get("reservation"), body.get("cancellation_reason")),
-                 ("cancelled", "released", "changed my mind"),
-                 f"(status, reservation, cancellation_reason) of the cancelled order ({SECTION})")
+    expect.equal((body.get("status"), body.get("reservation"), body.get("cancellation_reason"), body.get("version")),
+                 ("cancelled", "released", "changed my mind", 2),
+                 f"(status, reservation, cancellation_reason, version) of the cancelled order ({SECTION})")
     expect.equal((await orders.stock(tee), await orders.stock(mug)), (10, 5),
                  "(tee, mug) stock after cancelling a confirmed order: what it reserved is back")
     expect.error(await client.post(_cancel(order), json={"reason": "again"}, headers=headers), 409,

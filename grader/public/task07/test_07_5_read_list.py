@@ -50,6 +50,11 @@ async def test_the_list_is_newest_first_and_filters_by_status(client, settings):
     expect.equal([o.get("id") for o in body.get("items") or []], [str(o.id) for o in reversed(made)],
                  f"Ada's orders, newest first ({SECTION})")
     expect.equal(body.get("next_cursor"), None, "next_cursor of a list that fits one page")
+    body = expect.status(await client.get("/orders", params={"limit": 4}, headers=headers), 200, "GET /orders?limit=4")
+    expect.equal((len(body.get("items") or []), body.get("next_cursor")), (4, None),
+                 "(items, next_cursor) of GET /orders?limit=4 over exactly 4 orders (no next page)")
+    body = expect.status(await client.get("/orders", params={"limit": 1}, headers=headers), 200, "GET /orders?limit=1")
+    expect.equal([o.get("id") for o in body.get("items") or []], [str(made[3].id)], "GET /orders?limit=1: the newest")
     body = expect.status(await client.get("/orders", params={"status": "confirmed"}, headers=headers), 200,
                          "GET /orders?status=confirmed")
     expect.equal([o.get("id") for o in body.get("items") or []], [str(made[3].id), str(made[1].id)],

@@ -84,6 +84,12 @@ class OrderService:
             raise NotFoundError(f"No order with id {order_id!r}.")
         return order
 
+    @staticmethod
+    async def _refused(order: Order, move: str) -> StateConflictError:
+        """The 409 of a conditional update that matched nothing, saying what the order is now."""
+        current = await Order.get(order.id)
+        return StateConflictError(f"An order that is {current.status.value} cannot be {move}.")
+
     async def _emit(self, event: EventType, order: Order) -> None:
         await self.events.emit(event, str(order.id), order.event_data())
 
@@ -172,9 +178,7 @@ class OrderService:
         if existing is not None:
             return self._replay(existing, request_hash)
         pricing = await self.quote(actor, items)
-        user = await User.get(PydanticObjectId(actor.id))
-        if user is None:
-            raise AuthorizationError("Only users place and read orders.")
+        user = await User.get(PydanticObjectId(actor.id))  # the kit's guard let only an active user through
         now = utc_now()
         order = Order(
             id=PydanticObjectId(), order_number=_order_number(now),
@@ -206,16 +210,14 @@ class OrderService:
 
     async def complete_order(self, actor: Actor, order_id: str) -> Order:
         order = await self._own(actor, order_id)
-        if order.status != OrderStatus.PENDING or order.reservation != Reservation.NONE:
-            raise StateConflictError(f"An order that is {order.status.value} cannot be completed.")
         orders, products = Order.get_motor_collection(), Product.get_motor_collection()
         now = utc_now()
         claimed = await orders.find_one_and_update(
             {"_id": order.id, "status": OrderStatus.PENDING.value, "reservation": Reservation.NONE.value},
             {"$set": {"reservation": Reservation.RESERVING.value, "updated_at": now}},
             return_document=ReturnDocument.AFTER)
-        if claimed is None:  # completed, cancelled or being completed by a request at the same moment
-            raise StateConflictError("The order is no longer pending.")
+        if claimed is None:  # not pending, or completed by a request at the same moment
+            raise await self._refused(order, "completed")
         order = Order.model_validate(claimed)
         taken: list[OrderItem] = []
         for item in order.items:
@@ -251,26 +253,22 @@ class OrderService:
     async def cancel_order(self, actor: Actor, order_id: str, reason: str | None = None) -> Order:
         order = await self._own(actor, order_id)
         cancellable = [OrderStatus.PENDING.value, OrderStatus.CONFIRMED.value]
-        if order.status.value not in cancellable or order.reservation == Reservation.RESERVING:
-            raise StateConflictError(f"An order that is {order.status.value} cannot be cancelled.")
         now = utc_now()
         before = await Order.get_motor_collection().find_one_and_update(
             {"_id": order.id, "status": {"$in": cancellable}, "reservation": {"$ne": Reservation.RESERVING.value}},
             {"$set": {"status": OrderStatus.CANCELLED.value, "cancellation_reason": reason, "cancelled_at": now,
                       "updated_at": now}, "$inc": {"version": 1}},
             return_document=ReturnDocument.BEFORE)
-        if before is None:  # cancelled (or claimed by a complete) at the same moment
-            raise StateConflictError("The order can no longer be cancelled.")
-        if before.get("reservation") == Reservation.RESERVED.value:
-            released = await Order.get_motor_collection().find_one_and_update(
-                {"_id": order.id, "reservation": Reservation.RESERVED.value},
-                {"$set": {"reservation": Reservation.RELEASED.value}})
-            if released is not None:
-                for item in order.items:
-                    path = f"variants.{item.product_snapshot.variant_key}.quantity"
-                    await Product.get_motor_collection().update_one(
-                        {"_id": PydanticObjectId(item.product_snapshot.product_id)},
-                        {"$inc": {path: item.quantity}, "$set": {"updated_at": now}})
+        if before is None:  # not cancellable, or cancelled by a request at the same moment
+            raise await self._refused(order, "cancelled")
+        if before.get("reservation") == Reservation.RESERVED.value:  # only the request that moved it gets here
+            await Order.get_motor_collection().update_one({"_id": order.id},
+                                                          {"$set": {"reservation": Reservation.RELEASED.value}})
+            for item in order.items:
+                path = f"variants.{item.product_snapshot.variant_key}.quantity"
+                await Product.get_motor_collection().update_one(
+                    {"_id": PydanticObjectId(item.product_snapshot.product_id)},
+                    {"$inc": {path: item.quantity}, "$set": {"updated_at": now}})
         order = await Order.get(order.id)
         await self.events.emit(EventType.ORDER_CANCELLED, str(order.id),
                                {"id": str(order.id), "order_number": order.order_number, "reason": reason})
@@ -294,8 +292,6 @@ class OrderService:
                                       details={"field": "items"})
             for item in kept:
                 item.total_cents = item.final_price_cents * item.quantity
-        if order.status != OrderStatus.PENDING or order.reservation != Reservation.NONE:
-            raise StateConflictError(f"An order that is {order.status.value} cannot be modified.")
         update = {"items": [item.model_dump() for item in kept], **_totals(kept), "updated_at": utc_now()}
         if shipping_address is not None:
             update["shipping_address"] = ShippingAddress(**shipping_address).model_dump()
@@ -303,8 +299,8 @@ class OrderService:
             {"_id": order.id, "status": OrderStatus.PENDING.value, "reservation": Reservation.NONE.value,
              "version": order.version},
             {"$set": update, "$inc": {"version": 1}}, return_document=ReturnDocument.AFTER)
-        if stored is None:  # completed, cancelled or changed at the same moment
-            raise StateConflictError("The order changed meanwhile; reload it and try again.")
+        if stored is None:  # not pending, or completed or changed at the same moment
+            raise await self._refused(order, "modified")
         order = Order.model_validate(stored)
         await self._emit(EventType.ORDER_UPDATED, order)
         return order
