@@ -56,7 +56,7 @@ class OrderStatus(str, Enum):
 
 class Reservation(str, Enum):
     NONE = "none"  # no stock taken
-    RESERVING = "reserving"  # a complete claimed the order and is taking stock
+    RESERVING = "reserving"  # a complete claimed the order and is taking stock (back to NONE if an item fails)
     RESERVED = "reserved"  # every item's stock is taken
     RELEASED = "released"  # a cancel gave it back
 
@@ -135,7 +135,7 @@ class Order(Document):
     idempotency_key: str  # the client's Idempotency-Key header; unique per customer
     request_hash: str  # a hash of the create request's body, to tell a replay from another order
     cancellation_reason: str | None = None
-    version: int = 1  # +1 on every change after the create
+    version: int = 1  # 1 at the create; +1 by each complete, modify, cancel (their claim, compensation, release: 0)
     confirmed_at: datetime | None = None
     cancelled_at: datetime | None = None
     created_at: datetime = Field(default_factory=utc_now)

@@ -11,7 +11,10 @@ beanie.PydanticObjectId, pymongo.ReturnDocument, pymongo.errors.DuplicateKeyErro
 
 Every method: a caller who is not a user (a supplier) raises ``AuthorizationError`` first,
 before anything is looked up. Money is integer cents; percentages are rounded half up in
-integer arithmetic: ``(cents * percent + 50) // 100``.
+integer arithmetic: ``(cents * percent + 50) // 100``. ``version`` is 1 at the create; a
+complete, a modify and a cancel each add exactly 1 (their inner steps, the claim, the
+compensation and the release, add nothing). The tests check statuses, codes and details, not
+the wording of messages.
 """
 
 from backend.events import EventPublisher
@@ -55,9 +58,11 @@ class OrderService:
         ``RateLimitError`` with details ``{"limit": 5}``); then the insert. The unique index on
         ``(customer.user_id, idempotency_key)`` decides a race: on ``DuplicateKeyError`` give the
         slot back and answer as a replay; a clash of ``order_number`` (``ORD-YYYYMMDD-XXXX``,
-        UTC date, 4 upper-case hex digits) draws a new number. Store a hash of the body in
-        ``request_hash``; the customer is a snapshot of the ``User``. Emit ``order.created``
-        with ``order.event_data()`` (not for a replay)."""
+        UTC date, 4 upper-case hex digits) draws a new number, 5 attempts in all (all taken:
+        give the slot back, ``StateConflictError``). Store a hash of the body (the dicts as
+        received) in ``request_hash``; the customer is a snapshot of the ``User`` (the kit's
+        token check already refused a missing one with 401). Emit ``order.created`` with
+        ``order.event_data()`` (not for a replay)."""
         raise NotImplementedError("OrderService.create_order")
 
     async def complete_order(self, actor: Actor, order_id: str) -> Order:
@@ -68,10 +73,12 @@ class OrderService:
         (``reservation`` ``none`` -> ``reserving``; ``None``: ``StateConflictError``), then take
         each item's quantity from its variant with a conditional ``$inc`` (only while the
         variant holds enough). When an item fails, give back what this call took
-        (compensation), set ``reservation`` back to ``none`` (the order stays pending) and
-        raise ``InsufficientStockError`` with details ``{"item_id", "requested",
-        "available"}``. Otherwise set ``status`` confirmed, ``reservation`` reserved,
-        ``confirmed_at``, ``updated_at``, ``version`` + 1; emit ``order.confirmed``."""
+        (compensation), set ``reservation`` back to ``none`` (the order stays pending, its
+        ``version`` unchanged) and raise ``InsufficientStockError`` with details ``{"item_id",
+        "requested", "available"}`` (``available``: the variant's stock now, 0 when the product
+        or the variant is gone; the message names the item from its snapshot). Otherwise set
+        ``status`` confirmed, ``reservation`` reserved, ``confirmed_at``, ``updated_at``,
+        ``version`` + 1; emit ``order.confirmed``."""
         raise NotImplementedError("OrderService.complete_order")
 
     async def cancel_order(self, actor: Actor, order_id: str, reason: str | None = None) -> Order:
@@ -90,13 +97,14 @@ class OrderService:
         """Exercise 07.4. Change a pending order: ``items`` (``[{item_id, quantity}]``; 0
         removes the item; items not named stay) and/or ``shipping_address`` (replaced whole).
         Checks, in this order: the caller (``AuthorizationError``); the order
-        (``NotFoundError``); the body (neither field: ``ValidationError`` with details
-        ``{"field": "body"}``; an unknown ``item_id``, or no item left: ``{"field":
-        "items"}``); its state (not pending, or ``reservation`` not ``none``:
-        ``StateConflictError``). Prices stay as snapshotted: recompute each item's
-        ``total_cents`` and the order's totals and flag with 07.1's rules. One conditional
-        update (pending, reservation ``none``, the ``version`` read) sets them, ``updated_at``
-        and ``version`` + 1; ``None``: ``StateConflictError``. Emit ``order.updated``."""
+        (``NotFoundError``); the body (no ``shipping_address`` and no or an empty ``items``:
+        ``ValidationError`` with details ``{"field": "body"}``; an unknown ``item_id``, or no
+        item left: ``{"field": "items"}``; an item named twice takes its last quantity); its
+        state (not pending, or ``reservation`` not ``none``: ``StateConflictError``). Prices
+        stay as snapshotted: recompute each item's ``total_cents`` and the order's totals and
+        flag with 07.1's rules. One conditional update (pending, reservation ``none``, the
+        ``version`` read) sets them, ``updated_at`` and ``version`` + 1; ``None``:
+        ``StateConflictError``. Emit ``order.updated``."""
         raise NotImplementedError("OrderService.modify_order")
 
     async def get_order(self, actor: Actor, order_id: str) -> Order:
@@ -115,6 +123,8 @@ class OrderService:
         """Exercise 07.5. The caller's orders, newest first (``created_at`` descending, then
         ``_id`` descending), ``limit`` capped at ``MAX_PAGE_SIZE``; ``status`` (trimmed,
         lower-cased) keeps one status. Returns the page and the next cursor (``None`` on the
-        last page). An unknown status or a cursor you cannot read raises ``ValidationError``
-        with details ``{"field": "status"}`` / ``{"field": "cursor"}``."""
+        last page). An unknown or blank status (``""``, ``" "``: only ``None`` means every
+        status) or a cursor you cannot read raises ``ValidationError`` with details
+        ``{"field": "status"}`` / ``{"field": "cursor"}``. Pass read-back times through
+        ``as_utc`` before writing them into a cursor."""
         raise NotImplementedError("OrderService.list_orders")
