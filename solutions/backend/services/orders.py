@@ -277,12 +277,12 @@ class OrderService:
     async def modify_order(self, actor: Actor, order_id: str, items: list[dict] | None = None,
                            shipping_address: dict | None = None) -> Order:
         order = await self._own(actor, order_id)
-        if items is None and shipping_address is None:
+        if not items and shipping_address is None:  # {}, {"items": []}, {"items": null}: nothing to change
             raise ValidationError("Send items or shipping_address to change.", details={"field": "body"})
         kept = [item.model_copy() for item in order.items]
-        if items is not None:
+        if items:
             by_id = {item.item_id: item for item in kept}
-            for change in items:
+            for change in items:  # in the order sent: an item named twice takes its last quantity
                 if change["item_id"] not in by_id:
                     raise ValidationError(f"The order has no item {change['item_id']!r}.", details={"field": "items"})
                 by_id[change["item_id"]].quantity = change["quantity"]
