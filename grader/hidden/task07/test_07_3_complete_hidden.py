@@ -29,7 +29,7 @@ async def test_a_complete_sent_several_times_reserves_once(client, events, setti
     expect.equal(len(events.of_type("order.confirmed")), len(race.rounds()), "order.confirmed events: one per order")
 
 
-@pytest.mark.weight(3)
+@pytest.mark.weight(2)
 async def test_only_ones_own_pending_order_is_completed(client, settings):
     acme = await orders.seller()
     ada = await orders.buyer()
@@ -67,3 +67,31 @@ async def test_a_failure_in_the_middle_gives_back_only_what_was_taken(client, se
     expect.equal((await orders.stock(tee), await orders.stock(cap), await orders.stock(mug)), (5, 1, 4),
                  "(tee, cap, mug) stock after the failed complete: the tees taken are given back, nothing else "
                  f"was touched ({SECTION})")
+
+
+@pytest.mark.weight(1)
+async def test_a_failed_complete_keeps_the_version_and_a_vanished_variant_has_none(client, settings):
+    from shared.models.product import Product
+
+    acme = await orders.seller()
+    ada = await orders.buyer()
+    tee = await orders.item_product(acme, "Harbour Tee", 2500, quantity=5)
+    cap = await orders.item_product(acme, "Sailor Cap", 1500, quantity=5)
+    headers = orders.as_buyer(ada, settings)
+    first = await orders.seed_order(ada, [(tee, 1), (cap, 1)])
+    body = expect.status(await client.post(_complete(first), headers=headers), 200,
+                         "completing a pending order of a tee and a cap")
+    expect.equal(body.get("version"), 2, "version after one complete of a new order (the claim adds nothing, the "
+                                         f"complete exactly 1) ({SECTION})")
+    order = await orders.seed_order(ada, [(tee, 2), (cap, 1)])
+    await Product.get_motor_collection().update_one({"_id": cap.id}, {"$unset": {"variants.std": ""}})
+    response = await client.post(_complete(order), headers=headers)
+    details = orders.error_details(response, 409, "POST /orders/{id}/complete where the second item's variant was "
+                                                  "removed from its product since the create", "insufficient_stock")
+    expect.equal(details, {"item_id": "item_2", "requested": 1, "available": 0},
+                 f"details of the 409 (a variant that is gone has 0 available) ({SECTION})")
+    stored = await orders.stored(order)
+    expect.equal((stored.status.value, stored.reservation.value, stored.version, await orders.stock(tee)),
+                 ("pending", "none", 1, 4),
+                 "(status, reservation, version, tee stock) after the failed complete: the compensation gives the 2 "
+                 f"tees back and a failed complete leaves version as it was ({SECTION})")

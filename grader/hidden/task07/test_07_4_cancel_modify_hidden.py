@@ -8,7 +8,7 @@ pytestmark = pytest.mark.exercise("07.4")
 SECTION = f"{orders.DOC}#074-cancel-and-modify"
 
 
-@pytest.mark.weight(3)
+@pytest.mark.weight(2)
 async def test_bad_changes_are_refused_in_the_stated_order(client, settings):
     acme = await orders.seller()
     ada = await orders.buyer()
@@ -45,3 +45,35 @@ async def test_bad_changes_are_refused_in_the_stated_order(client, settings):
     stored = await orders.stored(order)
     expect.equal(([i.quantity for i in stored.items], stored.status.value, stored.version), ([2, 3], "pending", 3),
                  "(quantities, status, version) of Ada's order after two accepted changes and six refusals")
+
+
+@pytest.mark.weight(1)
+async def test_an_empty_items_list_changes_nothing_and_a_repeated_item_takes_its_last_quantity(client, settings):
+    acme = await orders.seller()
+    ada = await orders.buyer()
+    headers = orders.as_buyer(ada, settings)
+    tee = await orders.item_product(acme, "Harbour Tee", 2500, quantity=10)
+    mug = await orders.item_product(acme, "Dock Mug", 900, quantity=10)
+    order = await orders.seed_order(ada, [(tee, 2), (mug, 1)])
+    path = f"/orders/{order.id}"
+    body = expect.status(await client.patch(path, json={"items": [], "shipping_address": {**orders.ADDRESS,
+                                                                                            "city": "Leeds"}},
+                                            headers=headers), 200,
+                         "PATCH /orders/{id} with an empty items list and a shipping_address")
+    expect.equal(([i.get("quantity") for i in body.get("items") or []], (body.get("shipping_address") or {}).get("city")),
+                 ([2, 1], "Leeds"), "(quantities, shipping_address.city) after an empty items list and a new address "
+                                    f"(the address alone changes) ({SECTION})")
+    body = expect.status(await client.patch(path, json={"items": [{"item_id": "item_1", "quantity": 5},
+                                                                  {"item_id": "item_1", "quantity": 3}]},
+                                            headers=headers), 200, "PATCH /orders/{id} naming item_1 twice (5, then 3)")
+    expect.equal(([i.get("quantity") for i in body.get("items") or []], body.get("subtotal_cents")), ([3, 1], 8400),
+                 f"(quantities, subtotal_cents) after naming item_1 twice: the last quantity wins ({SECTION})")
+    for change, what in (({"items": []}, "an empty items list and no address"),
+                         ({"items": None}, "items null and no address")):
+        response = await client.patch(path, json=change, headers=headers)
+        details = orders.error_details(response, 422, f"PATCH /orders/{{id}} with {what}", "validation_error")
+        expect.equal(details.get("field"), "body", f"details.field of the 422 for {what} (a change of nothing) "
+                                                   f"({SECTION})")
+    stored = await orders.stored(order)
+    expect.equal(([i.quantity for i in stored.items], stored.version), ([3, 1], 3),
+                 "(quantities, version) of the order after two accepted changes and two changes of nothing")

@@ -11,7 +11,7 @@ pytestmark = pytest.mark.exercise("07.5")
 SECTION = f"{orders.DOC}#075-read-and-list"
 
 
-@pytest.mark.weight(2)
+@pytest.mark.weight(1)
 async def test_reads_refuse_suppliers_unknown_ids_and_bad_cursors(client, settings):
     acme = await orders.seller()
     ada = await orders.buyer()
@@ -58,3 +58,25 @@ async def test_paging_with_a_status_filter(client, settings):
                                    headers=orders.as_buyer(ada, settings), limit=2)
     paging.expect_each_once(items, wanted, "GET /orders?status=' Confirmed ' (trimmed, lower-cased), 2 at a time "
                             f"({SECTION})")
+
+
+@pytest.mark.weight(1)
+async def test_a_blank_status_is_refused(client, settings):
+    acme = await orders.seller()
+    ada = await orders.buyer()
+    tee = await orders.item_product(acme, "Harbour Tee", 2500)
+    pending = await orders.seed_order(ada, [(tee, 1)], created_at=utc_now() - timedelta(minutes=2))
+    confirmed = await orders.seed_order(ada, [(tee, 1)], status="confirmed", created_at=utc_now() - timedelta(minutes=1))
+    headers = orders.as_buyer(ada, settings)
+    body = expect.status(await client.get("/orders", params={"status": "pending"}, headers=headers), 200,
+                         "GET /orders?status=pending")
+    expect.equal([i.get("id") for i in body.get("items") or []], [str(pending.id)], "ids listed for ?status=pending")
+    body = expect.status(await client.get("/orders", headers=headers), 200, "GET /orders without a status")
+    expect.equal([i.get("id") for i in body.get("items") or []], [str(confirmed.id), str(pending.id)],
+                 "ids listed without a status (every status, newest first)")
+    for blank in ("", "  "):
+        response = await client.get("/orders", params={"status": blank}, headers=headers)
+        details = orders.error_details(response, 422, f"GET /orders?status={blank!r} (a blank status)",
+                                       "validation_error")
+        expect.equal(details.get("field"), "status", f"details.field of the 422 for a blank status: only a request "
+                                                     f"without the parameter lists every status ({SECTION})")
