@@ -64,6 +64,8 @@ class EventType(str, Enum):
     PROMOTION_DELETED = "promotion.deleted"
 
     ORDER_CREATED = "order.created"
+    ORDER_CONFIRMED = "order.confirmed"
+    ORDER_UPDATED = "order.updated"
     ORDER_CANCELLED = "order.cancelled"
 
     @property

@@ -2,6 +2,7 @@
 
 from shared.models.auth import EmailVerificationToken, PasswordResetToken
 from shared.models.community import Community, JoinRequest, ModerationLogEntry
+from shared.models.order import Order, OrderQuota
 from shared.models.post import Post
 from shared.models.product import Product
 from shared.models.promotion import Promotion
@@ -9,8 +10,8 @@ from shared.models.supplier import Supplier, SupplierEmailToken, SupplierRefresh
 from shared.models.user import User
 
 ALL_DOCUMENTS = [User, EmailVerificationToken, PasswordResetToken, Supplier, SupplierEmailToken, SupplierRefreshToken,
-                 Community, JoinRequest, ModerationLogEntry, Product, Post, Promotion]
+                 Community, JoinRequest, ModerationLogEntry, Product, Post, Promotion, Order, OrderQuota]
 
 __all__ = ["ALL_DOCUMENTS", "User", "EmailVerificationToken", "PasswordResetToken", "Supplier",
            "SupplierEmailToken", "SupplierRefreshToken", "Community", "JoinRequest", "ModerationLogEntry",
-           "Product", "Post", "Promotion"]
+           "Product", "Post", "Promotion", "Order", "OrderQuota"]
