@@ -107,3 +107,8 @@ async def count_promotions(query: dict | None = None) -> int:
     from shared.models.promotion import Promotion
 
     return await Promotion.find(query or {}).count()
+
+
+def moment(value) -> datetime:
+    """An ISO 8601 text (as a body carries it) as an aware datetime."""
+    return datetime.fromisoformat(value)
