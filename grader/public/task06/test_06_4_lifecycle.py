@@ -47,6 +47,10 @@ async def test_cancel_and_the_moves_each_status_refuses(client, events, settings
         expect.equal(body.get("status"), "cancelled", f"status after cancelling a {status} promotion")
         expect.about_now(body.get("cancelled_at"), f"cancelled_at after cancelling a {status} promotion")
     expect.equal(len(events.of_type("promotion.cancelled")), 4, "promotion.cancelled events after 4 cancels")
+    for move, status in (("pause", "active"), ("resume", "paused"), ("end", "active")):
+        deal = await promotions.seed_promotion(acme, [tee], status=status)
+        expect.status(await client.post(f"/promotions/{deal.id}/{move}", json={"version": 1}, headers=headers), 200,
+                      f"POST /promotions/{{id}}/{move} of a {status} promotion (the accepted case)")
     refused = {"draft": ("pause", "resume", "end"), "scheduled": ("pause", "resume", "end"),
                "active": ("resume", "cancel"), "paused": ("pause", "end"),
                "ended": ("pause", "resume", "end", "cancel"), "cancelled": ("pause", "resume", "end", "cancel")}
