@@ -263,7 +263,8 @@ class PromotionService:
                                      "decides this scope.")
         if promotion.status != S.PENDING_APPROVAL:
             raise StateConflictError(f"A promotion that is {promotion.status.value} awaits no decision.")
-        if promotion.approvals[scope].status != ApprovalStatus.PENDING:
+        decision = promotion.approvals.get(scope)
+        if decision is None or decision.status != ApprovalStatus.PENDING:
             raise StateConflictError(f"Scope {scope!r} was decided already.")
         return promotion
 
