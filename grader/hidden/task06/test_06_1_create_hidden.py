@@ -37,6 +37,8 @@ async def test_the_dates_and_the_scopes(client, settings):
              "ends_at", None, "ends_at before starts_at"),
             ({"starts_at": (now - timedelta(days=3)).isoformat(), "ends_at": (now - timedelta(days=1)).isoformat()},
              "ends_at", None, "ends_at in the past"),
+            ({"starts_at": (now + timedelta(days=2)).isoformat(), "ends_at": (now + timedelta(days=2)).isoformat()},
+             "ends_at", None, "ends_at equal to starts_at"),
             ({"scopes": ["global", str(club.id)]}, "scopes", None, "global together with a community"),
             ({"scopes": [str(club.id), str(club.id)]}, "scopes", None, "one community twice"),
             ({"scopes": [str(club.id), str(archived.id)]}, "scopes", str(archived.id), "an archived community"),
@@ -53,7 +55,7 @@ async def test_the_dates_and_the_scopes(client, settings):
                             ({"scopes": []}, "no scope"), ({"status": "active"}, "a field the body does not have")):
         response = await client.post("/promotions", json=promotions.body([tee], **overrides), headers=headers)
         expect.error(response, 422, f"POST /promotions with {what}", code="validation_error")
-    expect.equal(await promotions.count_promotions(), 2, "documents in 'promotions' after 2 accepted and 13 refused "
+    expect.equal(await promotions.count_promotions(), 2, "documents in 'promotions' after 2 accepted and 14 refused "
                                                          "creates")
 
 

@@ -68,6 +68,13 @@ async def test_edits_keep_the_rules_in_the_stated_order(client, settings):
             expect.equal((error.get("details") or {}).get("field"), field, f"details.field of the 422 for {what}")
     response = await client.patch(f"/promotions/{deal.id}", json={"version": 1, "title": "Late"}, headers=headers)
     expect.error(response, 409, "PATCH /promotions/{id} with a stale version", code="version_conflict")
+    over = await promotions.seed_promotion(acme, [tee], status="active", starts_at=now - timedelta(days=9),
+                                           ends_at=now - timedelta(days=2))
+    body = expect.status(await client.patch(f"/promotions/{over.id}", json={"version": 1, "title": "Was good"},
+                                            headers=headers), 200,
+                         "PATCH /promotions/{id} of the title of an active promotion whose end has passed (only the "
+                         "fields sent are checked)")
+    expect.equal(body.get("title"), "Was good", "title after the edit")
     ended = await promotions.seed_promotion(acme, [tee], status="ended", version=5)
     response = await client.patch(f"/promotions/{ended.id}", json={"version": 1, "title": "Late"}, headers=headers)
     expect.error(response, 409, "PATCH /promotions/{id} of an ended promotion with a stale version (the status is "

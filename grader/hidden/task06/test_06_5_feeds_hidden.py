@@ -80,6 +80,8 @@ async def test_bad_cursors_and_limits(client, settings):
                               "GET /promotions/community/{id}?limit=1")
     mine_page = expect.status(await client.get("/promotions/mine", params={"limit": 1}, headers=headers), 200,
                               "GET /promotions/mine?limit=1")
+    expect.equal([len(page.get("items") or []) for page in (feed_page, mine_page)], [1, 1],
+                 "items on a page of each list asked for with limit=1")
     for path, cursor, what, request_headers in (
             (f"/promotions/community/{club.id}", "not-a-cursor", "not base64 JSON", {}),
             (f"/promotions/community/{club.id}", "e30=", "an empty object", {}),

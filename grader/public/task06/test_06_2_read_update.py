@@ -40,7 +40,8 @@ async def test_an_edit_changes_the_fields_sent_and_the_version(client, events, s
     mug = await products.seed_product(acme, "Harbour Mug", status="active")
     lea = await accounts.seed_user("lea@example.com", "Lea", role="leader")
     club = await communities.seed_community(lea, "Garden Club")
-    deal = await promotions.seed_promotion(acme, [tee], title="Tee week", description="Old words")
+    deal = await promotions.seed_promotion(acme, [tee], title="Tee week", description="Old words",
+                                           created_at=utc_now() - timedelta(days=1))
     ends = (utc_now() + timedelta(days=30)).replace(microsecond=0)
     sent = {"version": 1, "title": " Mug week ", "product_ids": [str(mug.id)], "discount_percent": 30,
             "scopes": [str(club.id)], "ends_at": ends.isoformat()}

@@ -45,6 +45,10 @@ async def test_the_community_feed_shows_only_live_promotions(client, settings):
                  "titles in the club's feed (live: scheduled or active, started and not over, for this community or "
                  "global; newest start first)")
     expect.equal(body.get("next_cursor"), None, "next_cursor of the only page")
+    body = expect.status(await client.get(f"/promotions/community/{club.id}", params={"limit": 3}), 200,
+                         "GET /promotions/community/{id}?limit=3 over 3 live promotions")
+    expect.equal((len(body.get("items") or []), body.get("next_cursor")), (3, None),
+                 "(items, next_cursor) of a page that holds exactly the last 3 promotions (no next page)")
     expect.equal(sorted((body.get("items") or [{}])[0].keys()),
                  sorted(["id", "supplier_id", "promotion_type", "title", "description", "product_ids",
                          "discount_percent", "starts_at", "ends_at"]), "the keys of a feed item")
@@ -95,6 +99,10 @@ async def test_a_supplier_lists_its_own_promotions(client, settings):
                  "titles of the supplier's own promotions (every status, newest created first, never another "
                  "supplier's)")
     expect.equal([item.get("version") for item in body.get("items") or []], [1] * 5, "versions in the list")
+    items = await paging.by_cursor(client, "/promotions/mine", "the supplier's own promotions", headers=headers,
+                                   limit=2)
+    expect.equal([item.get("title") for item in items], _titles(body), "titles of the own list read 2 at a time "
+                                                                        "with the cursor")
     body = expect.status(await client.get("/promotions/mine", params={"status": ["draft", " Paused "]},
                                           headers=headers), 200, "GET /promotions/mine?status=draft&status= Paused ")
     expect.equal(_titles(body), ["mine 4 draft", "mine 2 paused", "mine 0 draft"], "titles with a status filter")
