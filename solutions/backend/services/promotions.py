@@ -71,11 +71,16 @@ class PromotionService:
         await self.events.emit(event, str(promotion.id), promotion.event_data())
         return promotion
 
-    async def _load(self, promotion_id: str) -> Promotion:
-        """The promotion (404 when there is none), activated when its start has passed."""
+    @staticmethod
+    async def _find(promotion_id: str) -> Promotion:
+        """The promotion as stored (404 when there is none); nothing activated yet."""
         found = await Promotion.get(PydanticObjectId(promotion_id)) if PydanticObjectId.is_valid(promotion_id) else None
         if found is None:
             raise _not_found(promotion_id)
+        return found
+
+    async def _activated(self, found: Promotion) -> Promotion:
+        """The promotion, activated when it is scheduled and its start has passed (the clock's move)."""
         if found.status == S.SCHEDULED and as_utc(found.starts_at) <= utc_now():
             now = utc_now()
             stored = await Promotion.get_motor_collection().find_one_and_update(
@@ -84,17 +89,19 @@ class PromotionService:
                 return_document=ReturnDocument.AFTER)
             if stored is not None:  # this request moved it: it tells the others
                 return await self._emit(EventType.PROMOTION_ACTIVATED, Promotion.model_validate(stored))
-            found = await Promotion.get(found.id)  # a request at the same moment moved it
-            if found is None:
-                raise _not_found(promotion_id)
+            current = await Promotion.get(found.id)  # a request at the same moment moved it
+            if current is None:
+                raise _not_found(str(found.id))
+            return current
         return found
 
     async def _owned(self, actor: Actor, promotion_id: str) -> Promotion:
+        """403 for a user, 404 unless the caller owns it; only then is it activated."""
         self._supplier_only(actor)
-        promotion = await self._load(promotion_id)
+        promotion = await self._find(promotion_id)
         if str(promotion.supplier_id) != actor.id:
             raise _not_found(promotion_id)
-        return promotion
+        return await self._activated(promotion)
 
     async def _check_products(self, supplier_id: PydanticObjectId, promotion_type: PromotionType,
                               product_ids: list[str]) -> list[PydanticObjectId]:
@@ -103,7 +110,7 @@ class PromotionService:
         low, high = CAMPAIGN_PRODUCTS
         if promotion_type == PromotionType.CAMPAIGN and not low <= len(product_ids) <= high:
             raise _invalid("product_ids", f"A campaign holds {low} to {high} products.")
-        if len(set(product_ids)) != len(product_ids):
+        if len({product_id.lower() for product_id in product_ids}) != len(product_ids):  # ids, whatever the case
             raise _invalid("product_ids", "A product may appear once in a promotion.")
         ids = []
         for product_id in product_ids:
@@ -247,10 +254,10 @@ class PromotionService:
                                  "submitted_at": _NOW}, EventType.PROMOTION_SUBMITTED)
 
     async def _decide(self, actor: Actor, promotion_id: str, scope: str) -> Promotion:
-        """404, then the scope (422), then who (403), then the state (409)."""
+        """404, then the scope (422), then who (403), then (activated if started) the state (409)."""
         if actor.kind is not ActorKind.USER:
             raise AuthorizationError("Only a community's owner or a platform admin decides a scope.")
-        promotion = await self._load(promotion_id)
+        promotion = await self._find(promotion_id)
         if scope not in promotion.scopes:
             raise _invalid("scope", f"The promotion has no scope {scope!r}.")
         if scope == GLOBAL_SCOPE:
@@ -261,6 +268,7 @@ class PromotionService:
         if not allowed:
             raise AuthorizationError("Only the community's owner (or a platform admin, for the global scope) "
                                      "decides this scope.")
+        promotion = await self._activated(promotion)
         if promotion.status != S.PENDING_APPROVAL:
             raise StateConflictError(f"A promotion that is {promotion.status.value} awaits no decision.")
         decision = promotion.approvals.get(scope)
