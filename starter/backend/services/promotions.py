@@ -39,7 +39,8 @@ class PromotionService:
         (``AuthorizationError`` for users), active and verified (``AuthorizationError``); then
         the body, each failure a ``ValidationError`` with ``details["field"]``: the type
         (``default`` is refused: ``promotion_type``), the products (``product_ids``: single
-        holds exactly 1, campaign 2 to 3, no repeats, then each in the order sent must be an
+        holds exactly 1, campaign 2 to 3, no repeats (ids compared whatever the case of their hex
+        letters), then each in the order sent must be an
         ObjectId of one of the caller's own *active* products, else details also name it as
         ``product_id``), the dates (``ends_at``: after ``starts_at``, and in the future), the
         scopes (``scopes``: no repeats, ``"global"`` alone or community ids only, each an active,
@@ -50,8 +51,9 @@ class PromotionService:
     async def get_promotion(self, actor: Actor, promotion_id: str) -> Promotion:
         """Exercise 06.2. The caller's own promotion, in any status. Users raise
         ``AuthorizationError``; an id that is not an ObjectId, an unknown promotion and another
-        supplier's promotion raise ``NotFoundError`` alike. A scheduled promotion whose start
-        has passed is activated first (see ``pause``, exercise 06.4)."""
+        supplier's promotion raise ``NotFoundError`` alike. Once the caller is known to own it, a
+        scheduled promotion whose start has passed is activated (see ``pause``, exercise 06.4):
+        another supplier's request never activates it."""
         raise NotImplementedError("PromotionService.get_promotion")
 
     async def update_promotion(self, actor: Actor, promotion_id: str, version: int, **changes) -> Promotion:
@@ -62,15 +64,19 @@ class PromotionService:
         and active only title and description, paused title, description, starts_at and
         ends_at); the content of the fields sent (``ValidationError``, the rules of
         ``create_promotion``; products are counted against the stored type); last the version,
-        in the one atomic update that applies the change, adds 1 to ``version`` and refreshes
-        ``updated_at`` (``VersionConflictError`` with details ``current_version``; nothing
+        in the one atomic update (filter ``{"_id": ..., "version": version}``) that applies the
+        change, adds 1 to ``version`` and refreshes ``updated_at`` (when it matches nothing,
+        read it again: gone ``NotFoundError``, a status that takes no edit
+        ``StateConflictError``, else ``VersionConflictError`` with details ``current_version``; nothing
         changes). Emits ``promotion.updated``."""
         raise NotImplementedError("PromotionService.update_promotion")
 
     async def submit(self, actor: Actor, promotion_id: str, version: int) -> Promotion:
         """Exercise 06.3. Checks, in this order: 403/404 as in ``get_promotion``; a draft
         (``StateConflictError`` otherwise), whose ``ends_at`` is still in the future
-        (``StateConflictError``); the version, in the update (``VersionConflictError``). Moves
+        (``StateConflictError``: the supplier moves its end with an edit first); the version, in the
+        update (``VersionConflictError``). The products and communities are not checked again.
+        Moves
         draft -> pending_approval: ``approvals`` gets a fresh pending decision for every scope
         (older decisions go), ``pending_scopes`` the number of scopes, ``submitted_at`` now,
         ``version`` + 1. Emits ``promotion.submitted``."""
@@ -80,7 +86,8 @@ class PromotionService:
         """Exercise 06.3. Checks, in this order: a user (``AuthorizationError`` for suppliers);
         the promotion (``NotFoundError``); the scope is one of its scopes (``ValidationError``,
         details ``{"field": "scope"}``); the caller decides it (``AuthorizationError``: the
-        community's owner or an admin for a community id, an admin for ``"global"``); the
+        community's owner, whatever became of the community since, or an admin for a community
+        id, an admin for ``"global"``); then, activated when scheduled and started; the
         promotion is pending approval and the scope's decision pending
         (``StateConflictError``). One conditional update on the dotted path
         ``approvals.<scope>.status`` records the approval (``decided_by``, ``decided_at``),
@@ -102,9 +109,10 @@ class PromotionService:
         in this order: 403/404 as in ``get_promotion`` (``AuthorizationError``,
         ``NotFoundError``), the status it starts from (``StateConflictError``), then the
         version (``VersionConflictError``), the last two in one conditional update that also
-        adds 1 to ``version``. Loading a promotion by its id first activates it when it is
-        scheduled and its start has passed (a conditional update scheduled -> active,
-        ``activated_at``; the request that made it emits ``promotion.activated``). Emits
+        adds 1 to ``version``. Once the caller is known to own it, loading a promotion activates
+        it when it is scheduled and its start has passed (a conditional update scheduled ->
+        active, ``activated_at`` and ``updated_at`` now, ``version`` unchanged; the request that
+        made it emits ``promotion.activated``, even if it is then refused). Emits
         ``promotion.updated``."""
         raise NotImplementedError("PromotionService.pause")
 
@@ -149,6 +157,6 @@ class PromotionService:
                         cursor: str | None = None) -> tuple[list[Promotion], str | None]:
         """Exercise 06.5. The caller's own promotions in any status (users:
         ``AuthorizationError``); ``statuses`` (trimmed, lower-cased) keeps those in any of them,
-        an unknown one raises ``ValidationError`` (details ``{"field": "status"}``). Newest
+        an unknown one (an empty or blank one included) raises ``ValidationError`` (details ``{"field": "status"}``). Newest
         ``created_at`` first, ties by ``_id`` descending; paged as ``community_feed``."""
         raise NotImplementedError("PromotionService.list_mine")
