@@ -11,7 +11,7 @@ from shared.timeutil import utc_now
 pytestmark = pytest.mark.exercise("06.1")
 
 
-@pytest.mark.weight(3)
+@pytest.mark.weight(2)
 async def test_the_dates_and_the_scopes(client, settings):
     acme = await products.seller()
     tee = await products.seed_product(acme, "Harbour Tee", status="active")
@@ -81,3 +81,23 @@ async def test_only_verified_suppliers_create_promotions(client, events, setting
     expect.equal(await promotions.count_promotions(), 1, "documents in 'promotions' after 1 accepted and 4 refused "
                                                          "creates")
     expect.equal(len(events.of_type("promotion.created")), 1, "promotion.created events")
+
+
+@pytest.mark.weight(1)
+async def test_one_product_twice_in_another_case_is_a_repeat(client, settings):
+    acme = await products.seller()
+    tee = await products.seed_product(acme, "Harbour Tee", status="active")
+    mug = await products.seed_product(acme, "Harbour Mug", status="active")
+    headers = suppliers.as_supplier(acme, settings)
+    body = expect.status(await client.post("/promotions", json=promotions.body([str(tee.id).upper(), mug]),
+                                           headers=headers), 201,
+                         "POST /promotions of a campaign of two products, the first id in upper-case hex")
+    expect.equal(sorted(body.get("product_ids") or []), sorted([str(tee.id), str(mug.id)]),
+                 "product_ids of the campaign (the ids as stored)")
+    twice = promotions.body([str(tee.id), str(tee.id).upper()])
+    error = expect.error(await client.post("/promotions", json=twice, headers=headers), 422,
+                         "POST /promotions of a campaign holding one product twice, once in lower-case and once in "
+                         "upper-case hex", code="validation_error")
+    expect.equal(error.get("details"), {"field": "product_ids"}, "details of the 422 for one product twice")
+    expect.equal(await promotions.count_promotions(), 1, "documents in 'promotions' after 1 accepted and 1 refused "
+                                                         "create")

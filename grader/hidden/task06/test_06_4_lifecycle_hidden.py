@@ -70,3 +70,31 @@ async def test_resume_follows_the_dates(client, settings):
     body = expect.status(await client.post(f"/promotions/{over.id}/resume", json={"version": 2}, headers=headers), 200,
                          "POST /promotions/{id}/resume once the end was moved")
     expect.equal((body.get("status"), body.get("version")), ("active", 3), "(status, version) after resuming")
+
+
+@pytest.mark.weight(1)
+async def test_only_the_owner_activates_a_started_promotion(client, events, settings):
+    acme = await products.seller()
+    other = await products.seller("sales@other.example", "Other Goods Ltd")
+    tee = await products.seed_product(acme, "Harbour Tee", status="active")
+    seeded = await promotions.seed_promotion(acme, [tee], status="scheduled", created_at=utc_now() - timedelta(days=2),
+                                             starts_at=utc_now() - timedelta(minutes=5))
+    body = expect.status(await client.get(f"/promotions/{seeded.id}", headers=suppliers.as_supplier(acme, settings)),
+                         200, "GET /promotions/{id} by its supplier of a scheduled promotion that started 5 minutes ago")
+    expect.equal((body.get("status"), body.get("version")), ("active", 1),
+                 "(status, version) once its supplier loaded it (activated, the version as it was)")
+    expect.about_now(body.get("updated_at"), "updated_at of the activated promotion, written two days ago (the "
+                     "activation refreshes it)")
+    deal = await promotions.seed_promotion(acme, [tee], status="scheduled", title="Not yours",
+                                           starts_at=utc_now() - timedelta(minutes=5))
+    theirs = suppliers.as_supplier(other, settings)
+    expect.error(await client.get(f"/promotions/{deal.id}", headers=theirs), 404,
+                 "GET /promotions/{id} by another supplier of a started scheduled promotion", code="not_found")
+    expect.error(await client.post(f"/promotions/{deal.id}/cancel", json={"version": 1}, headers=theirs), 404,
+                 "POST /promotions/{id}/cancel by another supplier of a started scheduled promotion",
+                 code="not_found")
+    expect.equal((await promotions.stored(deal)).status.value, "scheduled",
+                 "stored status after another supplier's GET and cancel (the owner check comes before the "
+                 "activation)")
+    expect.equal([e["entity_id"] for e in events.of_type("promotion.activated")], [str(seeded.id)],
+                 "entity ids of the promotion.activated events (only the owner's GET activates)")

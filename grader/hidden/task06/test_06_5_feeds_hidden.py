@@ -61,7 +61,7 @@ async def test_who_may_read_a_community_feed(client, settings):
     expect.equal(body.get("items"), [], "items of a community without promotions")
 
 
-@pytest.mark.weight(3)
+@pytest.mark.weight(2)
 async def test_bad_cursors_and_limits(client, settings):
     acme = await products.seller()
     tee = await products.seed_product(acme, "Harbour Tee", status="active")
@@ -93,3 +93,19 @@ async def test_bad_cursors_and_limits(client, settings):
         expect.equal(error.get("details"), {"field": "cursor"}, f"details of the error for {what}")
     expect.error(await client.get(f"/promotions/community/{club.id}", params={"limit": 0}), 422,
                  "GET /promotions/community/{id}?limit=0", code="validation_error")
+
+
+@pytest.mark.weight(1)
+async def test_an_empty_or_blank_status_filter_is_refused(client, settings):
+    acme = await products.seller()
+    tee = await products.seed_product(acme, "Harbour Tee", status="active")
+    deal = await promotions.seed_promotion(acme, [tee], status="paused")
+    headers = suppliers.as_supplier(acme, settings)
+    body = expect.status(await client.get("/promotions/mine", params={"status": " Paused "}, headers=headers), 200,
+                         "GET /promotions/mine?status=%20Paused%20 (trimmed, lower-cased)")
+    expect.equal([item.get("id") for item in body.get("items") or []], [str(deal.id)],
+                 "ids listed for status ' Paused '")
+    for sent, what in (("", "an empty status"), ("   ", "a blank status")):
+        error = expect.error(await client.get("/promotions/mine", params={"status": sent}, headers=headers), 422,
+                             f"GET /promotions/mine with {what}", code="validation_error")
+        expect.equal(error.get("details"), {"field": "status"}, f"details of the 422 for {what}")

@@ -79,7 +79,7 @@ async def test_cancel_and_the_moves_each_status_refuses(client, events, settings
     expect.equal((await promotions.stored(deal)).status.value, "active", "status after the refused moves")
 
 
-@pytest.mark.weight(3)
+@pytest.mark.weight(2)
 async def test_a_started_promotion_is_activated_when_loaded(client, events, settings):
     acme = await products.seller()
     tee = await products.seed_product(acme, "Harbour Tee", status="active")
