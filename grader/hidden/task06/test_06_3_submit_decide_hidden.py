@@ -3,6 +3,7 @@
 from datetime import timedelta
 
 import pytest
+from bson import ObjectId
 
 from grader.testkit import accounts, communities, expect, products, promotions, race, suppliers, tokens
 from shared.timeutil import utc_now
@@ -85,6 +86,16 @@ async def test_decisions_and_submissions_in_the_wrong_state(client, settings):
     error = expect.error(response, 422, "POST /promotions/{id}/approve of a scope the promotion does not have",
                          code="validation_error")
     expect.equal(error.get("details"), {"field": "scope"}, "details of the 422 for an unknown scope")
+    expect.error(await client.post(f"/promotions/{ObjectId()}/approve", json={"scope": "global"}, headers=supplier),
+                 403, "POST /promotions/{id}/approve of an unknown promotion by a supplier (the caller is checked "
+                 "before the promotion)", code="forbidden")
+    started = await promotions.seed_promotion(acme, [tee], status="scheduled", scopes=[club],
+                                              starts_at=utc_now() - timedelta(minutes=5))
+    expect.error(await client.post(f"/promotions/{started.id}/approve", json={"scope": str(club.id)}, headers=owner),
+                 409, "POST /promotions/{id}/approve by its decider of a scheduled promotion that started 5 minutes "
+                 "ago", code="state_conflict")
+    expect.equal((await promotions.stored(started)).status.value, "active",
+                 "stored status of that promotion afterwards (loaded by its decider, so activated)")
     expect.error(await client.post(f"/promotions/{pending.id}/reject", json={"scope": str(chess.id), "reason": "  "},
                                    headers=owner), 422, "POST /promotions/{id}/reject with a blank reason",
                  code="validation_error")

@@ -29,6 +29,14 @@ async def test_a_move_sent_several_times_at_once_happens_once(client, events, se
             moved = [e for e in events.of_type(event) if e["entity_id"] == str(deal.id)]
             expect.equal(len(moved), 1, f"{event} events after 4 POST {path} sent at the same moment")
             expect.equal((await promotions.stored(deal)).version, 2, f"version after one {move} of 4")
+        deal = await promotions.seed_promotion(acme, [tee], status="active", title=f"Deal {round_} pause or end")
+        responses = await race.at_once(client.post(f"/promotions/{deal.id}/{move}", json={"version": 1}, headers=headers)
+                                       for move in ("pause", "end"))
+        expect.equal(race.statuses(responses), [200, 409], "statuses of POST /promotions/{id}/pause and /end of an "
+                     "active promotion with version 1 sent at the same moment")
+        codes = [(r.json().get("error") or {}).get("code") for r in responses if r.status_code == 409]
+        expect.equal(codes, ["state_conflict"], "code of the 409 of the move that came second (the status moved "
+                     "meanwhile: state_conflict, as the order of checks says)")
 
 
 @pytest.mark.weight(2)
