@@ -59,8 +59,12 @@ class EventType(str, Enum):
 
     PROMOTION_CREATED = "promotion.created"
     PROMOTION_UPDATED = "promotion.updated"
+    PROMOTION_SUBMITTED = "promotion.submitted"  # its scopes' deciders are asked
+    PROMOTION_APPROVED = "promotion.approved"  # the last scope approved: it is scheduled
+    PROMOTION_REJECTED = "promotion.rejected"  # a scope said no: back to its supplier as a draft
     PROMOTION_ACTIVATED = "promotion.activated"
     PROMOTION_ENDED = "promotion.ended"
+    PROMOTION_CANCELLED = "promotion.cancelled"
     PROMOTION_DELETED = "promotion.deleted"
 
     ORDER_CREATED = "order.created"

@@ -1,12 +1,12 @@
 """Orders for the tests of Task 07, and what they start from, put straight into the database
 (no learner code of any task): buyers (users, Task 01), a verified supplier and its active
-products (Tasks 02 and 04, through ``testkit.products``), promotions (Task 06, ``Promotion``
-documents inserted here) and orders in any state. Act as a buyer with ``as_buyer``."""
+products (Tasks 02 and 04, through ``testkit.products``), promotions (Task 06, through
+``testkit.promotions``) and orders in any state. Act as a buyer with ``as_buyer``."""
 
 import secrets
 from datetime import datetime, timedelta
 
-from grader.testkit import accounts, expect, products, tokens
+from grader.testkit import accounts, expect, products, promotions, tokens
 from shared.timeutil import utc_now
 
 ADDRESS = {"recipient_name": "Ada Lovelace", "phone": "+44 20 7946 0000", "street_address_1": "12 Harbour Lane",
@@ -59,21 +59,12 @@ def body(*lines: dict, address: dict | None = None) -> dict:
 async def seed_promotion(supplier, product_ids: list, percent: int, *, status: str = "active",
                          starts_in: timedelta = -timedelta(days=1), lasts: timedelta = timedelta(days=7),
                          created_at: datetime | None = None, id=None, title: str = "Summer deal"):
-    """A promotion of ``supplier`` on ``product_ids`` (documents or ids) straight into the
-    database; it starts ``starts_in`` from now (negative: already started) and lasts ``lasts``."""
-    from beanie import PydanticObjectId
-
-    from shared.models.promotion import Promotion, PromotionStatus, PromotionType
-
-    now = utc_now()
-    ids = [PydanticObjectId(str(getattr(p, "id", p))) for p in product_ids]
-    promotion = Promotion(
-        supplier_id=supplier.id, promotion_type=PromotionType.SINGLE if len(ids) == 1 else PromotionType.CAMPAIGN,
-        title=title, product_ids=ids, discount_percent=percent, scopes=["global"], status=PromotionStatus(status),
-        starts_at=now + starts_in, ends_at=now + starts_in + lasts, created_at=created_at or now,
-        updated_at=created_at or now, **({"id": id} if id is not None else {}))
-    await promotion.insert()
-    return promotion
+    """A global promotion of ``supplier`` on ``product_ids`` (documents or ids) straight into
+    the database (Task 06's ``promotions.seed_promotion``); it starts ``starts_in`` from now
+    (negative: already started) and lasts ``lasts``."""
+    starts = utc_now() + starts_in
+    return await promotions.seed_promotion(supplier, product_ids, status=status, discount=percent, starts_at=starts,
+                                           ends_at=starts + lasts, created_at=created_at, id=id, title=title)
 
 
 async def seed_order(user, lines: list[tuple], *, status: str = "pending", reservation: str | None = None,

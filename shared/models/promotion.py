@@ -44,7 +44,7 @@ class PromotionStatus(str, Enum):
     ACTIVE = "active"  # running
     PAUSED = "paused"  # stopped for a while by its supplier
     ENDED = "ended"  # finished: terminal
-    CANCELLED = "cancelled"  # withdrawn or rejected: terminal
+    CANCELLED = "cancelled"  # withdrawn by its supplier: terminal (a rejected one goes back to draft)
 
 
 class ApprovalStatus(str, Enum):
@@ -75,7 +75,7 @@ class Promotion(Document):
     status: PromotionStatus = PromotionStatus.DRAFT
     starts_at: datetime  # UTC
     ends_at: datetime  # UTC, after starts_at
-    version: int = 1  # optimistic concurrency: +1 on every change
+    version: int = 1  # optimistic concurrency: +1 on every change people make; the clock's activation leaves it
     submitted_at: datetime | None = None
     scheduled_at: datetime | None = None
     activated_at: datetime | None = None

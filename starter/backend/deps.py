@@ -68,6 +68,12 @@ async def get_order_service(request: Request):
     return OrderService(events=request.app.state.events)
 
 
+async def get_promotion_service(request: Request):
+    from backend.services.promotions import PromotionService
+
+    return PromotionService(events=request.app.state.events)
+
+
 async def get_actor(
     request: Request, credentials: HTTPAuthorizationCredentials | None = Depends(_bearer)
 ) -> Actor:
