@@ -62,16 +62,16 @@ async def get_post_service(request: Request):
     return PostService(events=request.app.state.events)
 
 
-async def get_order_service(request: Request):
-    from backend.services.orders import OrderService
-
-    return OrderService(events=request.app.state.events)
-
-
 async def get_promotion_service(request: Request):
     from backend.services.promotions import PromotionService
 
     return PromotionService(events=request.app.state.events)
+
+
+async def get_order_service(request: Request):
+    from backend.services.orders import OrderService
+
+    return OrderService(events=request.app.state.events)
 
 
 async def get_actor(
