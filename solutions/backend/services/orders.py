@@ -208,6 +208,16 @@ class OrderService:
 
     # -- 07.3 ----------------------------------------------------------------------------
 
+    @staticmethod
+    async def _give_back(items: list[OrderItem], now: datetime) -> None:
+        """Put the items' quantities back on their variants: a failed complete's compensation,
+        or a cancel's release."""
+        for item in items:
+            path = f"variants.{item.product_snapshot.variant_key}.quantity"
+            await Product.get_motor_collection().update_one(
+                {"_id": PydanticObjectId(item.product_snapshot.product_id)},
+                {"$inc": {path: item.quantity}, "$set": {"updated_at": now}})
+
     async def complete_order(self, actor: Actor, order_id: str) -> Order:
         order = await self._own(actor, order_id)
         orders, products = Order.get_motor_collection(), Product.get_motor_collection()
@@ -226,10 +236,7 @@ class OrderService:
             reserved = await products.find_one_and_update({"_id": product_id, path: {"$gte": item.quantity}},
                                                           {"$inc": {path: -item.quantity}, "$set": {"updated_at": now}})
             if reserved is None:
-                for done in taken:  # compensation: give back what this complete took
-                    back = f"variants.{done.product_snapshot.variant_key}.quantity"
-                    await products.update_one({"_id": PydanticObjectId(done.product_snapshot.product_id)},
-                                              {"$inc": {back: done.quantity}})
+                await self._give_back(taken, now)  # compensation: give back what this complete took
                 await orders.update_one({"_id": order.id, "reservation": Reservation.RESERVING.value},
                                         {"$set": {"reservation": Reservation.NONE.value, "updated_at": utc_now()}})
                 product = await Product.get(product_id)
@@ -264,11 +271,7 @@ class OrderService:
         if before.get("reservation") == Reservation.RESERVED.value:  # only the request that moved it gets here
             await Order.get_motor_collection().update_one({"_id": order.id},
                                                           {"$set": {"reservation": Reservation.RELEASED.value}})
-            for item in order.items:
-                path = f"variants.{item.product_snapshot.variant_key}.quantity"
-                await Product.get_motor_collection().update_one(
-                    {"_id": PydanticObjectId(item.product_snapshot.product_id)},
-                    {"$inc": {path: item.quantity}, "$set": {"updated_at": now}})
+            await self._give_back(order.items, now)
         order = await Order.get(order.id)
         await self.events.emit(EventType.ORDER_CANCELLED, str(order.id),
                                {"id": str(order.id), "order_number": order.order_number, "reason": reason})
