@@ -7,6 +7,7 @@ import secrets
 from datetime import datetime, timedelta
 
 from grader.testkit import accounts, expect, products, promotions, tokens
+from shared.models.order import FREE_SHIPPING_FROM_CENTS, REVIEW_FROM_CENTS, SHIPPING_CENTS, TAX_PERCENT
 from shared.timeutil import utc_now
 
 ADDRESS = {"recipient_name": "Ada Lovelace", "phone": "+44 20 7946 0000", "street_address_1": "12 Harbour Lane",
@@ -95,15 +96,15 @@ async def seed_order(user, lines: list[tuple], *, status: str = "pending", reser
             await Product.get_motor_collection().update_one({"_id": product.id},
                                                             {"$inc": {f"variants.{vkey}.quantity": -quantity}})
     subtotal = sum(i.total_cents for i in items)
-    tax = (subtotal * 8 + 50) // 100
-    shipping = 0 if subtotal >= 5000 else 599
+    tax = (subtotal * TAX_PERCENT + 50) // 100  # half up, as tasks/07-order.md states
+    shipping = 0 if subtotal >= FREE_SHIPPING_FROM_CENTS else SHIPPING_CENTS
     order = Order(
         order_number=number or f"ORD-{now:%Y%m%d}-{secrets.token_hex(2).upper()}",
         customer=OrderCustomer(user_id=str(user.id), display_name=user.profile.display_name,
                                email=user.contact_info.primary_email),
         items=items, shipping_address=ShippingAddress(**ADDRESS), subtotal_cents=subtotal, tax_cents=tax,
         shipping_cents=shipping, total_cents=subtotal + tax + shipping,
-        flagged_for_review=subtotal + tax + shipping >= 100000, status=status,
+        flagged_for_review=subtotal + tax + shipping >= REVIEW_FROM_CENTS, status=status,
         reservation=reservation or ("reserved" if status == "confirmed" else "none"),
         idempotency_key=key or "seed-" + secrets.token_hex(6), request_hash="seeded",
         confirmed_at=now if status == "confirmed" else None, created_at=now, updated_at=now,
