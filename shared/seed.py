@@ -574,7 +574,7 @@ async def seed_database(db, size: str = "small", seed: int = DEFAULT_SEED, ancho
     return counts
 
 
-def _anchor(text: str | None) -> date | None:
+def parse_anchor(text: str | None) -> date | None:
     if not text:
         return None
     try:
@@ -583,7 +583,7 @@ def _anchor(text: str | None) -> date | None:
         raise SeedError(f"ANCHOR {text!r} is not a date like 2026-12-01") from None
 
 
-def _seed(text: str) -> int:
+def parse_seed(text: str) -> int:
     try:
         value = int(text)
     except ValueError:
@@ -596,7 +596,7 @@ def _seed(text: str) -> int:
 def _client(url: str):
     if url.startswith("mongomock://"):
         raise SeedError("MONGODB_URL is mongomock://: that database lives inside the app; seed it with "
-                        "`make serve SEED=small`")
+                        "`make serve SIZE=small`")
     from grader.stacks.mongo import ping
 
     problem = ping(url)
@@ -607,16 +607,23 @@ def _client(url: str):
     return AsyncIOMotorClient(url, tz_aware=True)
 
 
+STACKS = ("embedded", "local", "services")
+
+
 def main(argv: list[str] | None = None) -> int:
+    """``make seed``: where the data goes follows the stack, as grading does. embedded: an
+    in-memory database in this process (counts and timings only: the app's own in-memory
+    database is seeded by `make serve SIZE=...`); local: the kit's local MongoDB (SecantusDB),
+    kept up with --keep; services, or MONGODB_URL set: the MongoDB there."""
     import os
 
     parser = argparse.ArgumentParser(prog="python -m shared.seed", description=__doc__.split("\n\n")[0])
     parser.add_argument("--size", default="small", help="small, medium or large (see SIZES)")
     parser.add_argument("--seed", default=str(DEFAULT_SEED), help="the generator's seed (a whole number)")
     parser.add_argument("--anchor", default="", help="the day the data ends (YYYY-MM-DD; default today, UTC)")
-    parser.add_argument("--url", default=os.environ.get("MONGODB_URL", "mongodb://localhost:27017"))
+    parser.add_argument("--stack", default="embedded", help="embedded, local or services")
+    parser.add_argument("--url", default=os.environ.get("MONGODB_URL", ""), help="a MongoDB (default: MONGODB_URL)")
     parser.add_argument("--database", default=os.environ.get("DATABASE_NAME", "social_commerce"))
-    parser.add_argument("--stack", default="", help="local: start the kit's local MongoDB (SecantusDB) and seed it")
     parser.add_argument("--reset", action="store_true", help="empty the seeded collections first")
     parser.add_argument("--keep", action="store_true", help="with --stack local: keep the server up until Ctrl-C")
     args = parser.parse_args(argv)
@@ -624,23 +631,26 @@ def main(argv: list[str] | None = None) -> int:
     try:
         if args.size not in SIZES:
             raise SeedError(f"unknown SIZE {args.size!r}: choose one of {', '.join(SIZES)}")
-        seed, anchor = _seed(args.seed), _anchor(args.anchor)
-        url = args.url
+        if args.stack not in STACKS:
+            raise SeedError(f"unknown STACK {args.stack!r}: choose one of {', '.join(STACKS)}")
+        seed, anchor = parse_seed(args.seed), parse_anchor(args.anchor)
         if args.stack == "local":
             from grader.stacks.mongo import start_local
 
             backend = start_local()
-            if backend.problem:
-                raise SeedError(backend.problem)
             backend.wait()
             if backend.problem:
                 raise SeedError(backend.problem)
-            url = backend.url
-        elif args.stack not in ("", "embedded", "services"):
-            raise SeedError(f"unknown STACK {args.stack!r} for seeding: local, or MONGODB_URL")
-        elif args.stack == "embedded":
-            raise SeedError("the embedded database lives inside the app: run `make serve SEED=small` instead")
-        client = _client(url)
+            where, client = backend.url, _client(backend.url)
+        elif args.url or args.stack == "services":
+            from grader.stacks.mongo import DEFAULT_URL
+
+            where = args.url or DEFAULT_URL
+            client = _client(where)
+        else:
+            from mongomock_motor import AsyncMongoMockClient
+
+            where, client = "the embedded (in-memory) database", AsyncMongoMockClient(tz_aware=True)
 
         async def run() -> dict[str, int]:
             return await seed_database(client[args.database], args.size, seed, anchor, reset=args.reset)
@@ -648,24 +658,28 @@ def main(argv: list[str] | None = None) -> int:
         began = time.perf_counter()
         counts = asyncio.run(run())
         took = time.perf_counter() - began
-        print(f"seeded {url} database {args.database}: size {args.size}, seed {seed}, "
-              f"anchor {(anchor or datetime.now(timezone.utc).date()).isoformat()}, {took:.1f} s")
+        day = (anchor or datetime.now(timezone.utc).date()).isoformat()
+        print(f"seeded {where}, database {args.database}: SIZE={args.size} SEED={seed} ANCHOR={day} in {took:.1f} s")
         for name, count in counts.items():
             print(f"  {name:<13} {count:>7}")
-        print(f"every account's password: {PASSWORD}")
-        if backend is not None and args.keep:
-            print(f"the local MongoDB stays up at {url} until Ctrl-C: MONGODB_URL={url} make serve")
+        print(f"every account's password is {PASSWORD}")
+        if backend is None and not args.url and args.stack == "embedded":
+            print("(nothing is kept: `make serve SIZE=...` seeds the app's own in-memory database)")
+        elif backend is not None and args.keep:
+            print(f"the local MongoDB stays up at {where} until Ctrl-C; in another shell: MONGODB_URL={where} make serve")
             try:
                 while True:
                     time.sleep(3600)
             except KeyboardInterrupt:
                 pass
+        elif backend is not None:
+            print("(the local MongoDB stops now: KEEP=1 keeps it up for `make serve`)")
         return 0
     except SeedError as exc:
         print(f"make seed: {exc}", file=sys.stderr)
         return 2
     finally:
-        if backend is not None and backend.stop:
+        if backend is not None:
             backend.stop()
 
 
