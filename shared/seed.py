@@ -548,7 +548,7 @@ async def seed_database(db, size: str = "small", seed: int = DEFAULT_SEED, ancho
                         reset: bool = False, batch: int = 5000) -> dict[str, int]:
     """Fill ``db`` (a Motor or mongomock-motor database) and return the count per collection.
     Refuses a database whose seeded collections hold documents, unless ``reset`` (then they
-    are emptied first). The models' indexes are made after the documents are in (once, rather
+    are dropped first). The models' indexes are made after the documents are in (once, rather
     than checked at every insert: mongomock checks a unique index by scanning the collection)."""
     from beanie import init_beanie
 
@@ -564,8 +564,8 @@ async def seed_database(db, size: str = "small", seed: int = DEFAULT_SEED, ancho
     counts = {}
     for name in COLLECTIONS:
         collection = db[name]
-        if reset:
-            await collection.delete_many({})
+        if reset:  # dropped, not emptied: its indexes come back after the inserts, as for a new one
+            await db.drop_collection(name)
         docs = documents[name]
         for at in range(0, len(docs), batch):
             await collection.insert_many(docs[at:at + batch], ordered=False)
@@ -641,7 +641,8 @@ def main(argv: list[str] | None = None) -> int:
             backend.wait()
             if backend.problem:
                 raise SeedError(backend.problem)
-            where, client = backend.url, _client(backend.url)
+            where = backend.env["MONGODB_URL"]
+            client = _client(where)
         elif args.url or args.stack == "services":
             from grader.stacks.mongo import DEFAULT_URL
 
