@@ -52,6 +52,8 @@ serve: $(STAMP)  ## make serve [IMPL=PATH] [SIZE=small SEED=42]: the platform wi
 SIZE   ?=
 SEED   ?=
 ANCHOR ?=
+RESET  ?=
+KEEP   ?=
 seed: $(STAMP)  ## make seed [SIZE=small|medium|large] [SEED=42] [STACK=local KEEP=1] [RESET=1]: seed data into MONGODB_URL, the local MongoDB or (embedded) a throwaway one
 	@$(BIN)/python -m shared.seed --size "$(or $(SIZE),small)" --seed "$(or $(SEED),42)" --anchor "$(ANCHOR)" \
 		--stack "$(STACK)" $(if $(filter-out 0,$(RESET)),--reset) $(if $(filter-out 0,$(KEEP)),--keep)

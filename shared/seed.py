@@ -270,7 +270,8 @@ def build(size: str = "small", seed: int = DEFAULT_SEED, anchor: date | None = N
             for v in range(rng.randint(1, 4)):
                 if category == "fashion":
                     colour, dim = rng.choice(COLOURS), SIZES_APPAREL[v % 4]
-                    attrs, key, vname = [("Color", colour), ("Size", dim)], f"{colour}-{dim}".lower(), f"{colour}, {dim}"
+                    attrs, key = [("Color", colour), ("Size", dim)], f"{colour}-{dim}".lower()
+                    vname = f"{colour}, {dim}"
                 elif category in ("food", "beauty"):
                     amount = CAPACITY[v % 3]
                     attrs, key, vname = [("Capacity", amount)], f"c{amount}-{v}", f"{amount} g/ml"
@@ -279,7 +280,8 @@ def build(size: str = "small", seed: int = DEFAULT_SEED, anchor: date | None = N
                     attrs, key, vname = [("Color", colour)], f"{colour.lower()}-{v}", colour
                 price = base + v * rng.choice([0, 200, 500])
                 quantity = 0 if status == "out_of_stock" else rng.randint(5, 400)
-                variants[key] = {"variant_name": vname, "price_cents": price, "cost_cents": price * rng.randint(35, 60) // 100,
+                variants[key] = {"variant_name": vname, "price_cents": price,
+                                 "cost_cents": price * rng.randint(35, 60) // 100,
                                  "attributes": [{"attribute_name": a, "attribute_value": b} for a, b in attrs],
                                  "quantity": quantity, "image_url": None,
                                  "package_dimensions": {"width_cm": float(rng.randint(5, 40)),
@@ -291,7 +293,8 @@ def build(size: str = "small", seed: int = DEFAULT_SEED, anchor: date | None = N
             pid = ids.at(p_created)
             product = Product(
                 id=pid, supplier_id=sid, supplier_info={"name": legal}, name=name,
-                short_description=f"{name} by {brand}.", description=f"{name}, made for everyday use. Sold by {legal}.",
+                short_description=f"{name} by {brand}.",
+                description=f"{name}, made for everyday use. Sold by {legal.rstrip('.')}.",
                 topic_descriptions=[{"topic": "Care", "description": "See the label.", "display_order": 1}],
                 category=category, unit_type=rng.choice(UNITS.get(category, ["piece"])),
                 metadata={"base_sku": f"{slug[:4].upper()}-{k + 1:03d}", "brand": brand}, base_price_cents=base,
@@ -300,7 +303,8 @@ def build(size: str = "small", seed: int = DEFAULT_SEED, anchor: date | None = N
                                            for v in variants.values() for a in v["attributes"]}),
                 stock_locations=[{"location_name": "Main warehouse", "street_address": place["street"],
                                   "city": place["city"], "state": place["state"], "zip_code": place["zip_code"],
-                                  "country": place["country"], "quantity": sum(v["quantity"] for v in variants.values())}],
+                                  "country": place["country"],
+                                  "quantity": sum(v["quantity"] for v in variants.values())}],
                 stats={"view_count": rng.randint(0, 5000), "favorite_count": rng.randint(0, 300)},
                 status=status, published_at=published,
                 deleted_at=p_created + timedelta(days=rng.randint(2, 40)) if status == "deleted" else None,
@@ -373,7 +377,8 @@ def build(size: str = "small", seed: int = DEFAULT_SEED, anchor: date | None = N
                    "save_count": rng.randint(0, max(likes // 3, 1)) if published else 0,
                    "engagement_rate": round((likes + comments + shares) / views, 4) if views else 0.0,
                    "last_comment_at": published + timedelta(hours=rng.randint(1, 48)) if comments else None},
-            is_pinned=pinned, pinned_at=published if pinned else None, pinned_by=community["owner_id"] if pinned else None,
+            is_pinned=pinned, pinned_at=published if pinned else None,
+            pinned_by=community["owner_id"] if pinned else None,
             hidden_at=published + timedelta(hours=2) if status == "hidden" else None,
             hidden_by=community["owner_id"] if status == "hidden" else None,
             hide_reason="Off topic" if status == "hidden" else None,
@@ -426,7 +431,8 @@ def build(size: str = "small", seed: int = DEFAULT_SEED, anchor: date | None = N
         else:
             states = {}
         approvals = {scope: {"status": state, "decided_by": None if state == "pending" else decider(scope),
-                             "decided_at": None if state == "pending" else decided_at} for scope, state in states.items()}
+                             "decided_at": None if state == "pending" else decided_at}
+                     for scope, state in states.items()}
         percent = rng.choice([5, 10, 15, 20, 25, 30, 40])
         pid = ids.at(created)
         promotion = Promotion(
@@ -521,7 +527,8 @@ def build(size: str = "small", seed: int = DEFAULT_SEED, anchor: date | None = N
             customer={"user_id": str(uid), "display_name": name, "email": buyer["contact_info"]["primary_email"],
                       "phone": buyer["contact_info"]["phone"]},
             items=items,
-            shipping_address={"recipient_name": name, "street_address_1": f"{rng.randint(1, 180)} {rng.choice(STREETS)}",
+            shipping_address={"recipient_name": name,
+                              "street_address_1": f"{rng.randint(1, 180)} {rng.choice(STREETS)}",
                               "city": city, "state": state, "zip_code": zip_code, "country": country},
             subtotal_cents=subtotal, tax_cents=tax, shipping_cents=shipping, total_cents=subtotal + tax + shipping,
             flagged_for_review=subtotal + tax + shipping >= 100000, status=status, reservation=reservation,
@@ -538,7 +545,8 @@ def build(size: str = "small", seed: int = DEFAULT_SEED, anchor: date | None = N
             quota.setdefault(str(uid), []).append({"order_id": str(oid), "at": created})
     for product in products:
         product["stats"]["purchase_count"] = sold.get(product["_id"], 0)
-    out["order_quotas"] = [_dump(OrderQuota(id=ObjectId(uid), slots=slots[-5:])) for uid, slots in sorted(quota.items())]
+    out["order_quotas"] = [_dump(OrderQuota(id=ObjectId(uid), slots=slots[-5:]))
+                           for uid, slots in sorted(quota.items())]
     return out
 
 
@@ -667,7 +675,8 @@ def main(argv: list[str] | None = None) -> int:
         if backend is None and not args.url and args.stack == "embedded":
             print("(nothing is kept: `make serve SIZE=...` seeds the app's own in-memory database)")
         elif backend is not None and args.keep:
-            print(f"the local MongoDB stays up at {where} until Ctrl-C; in another shell: MONGODB_URL={where} make serve")
+            print(f"the local MongoDB stays up at {where} until Ctrl-C; "
+                  f"in another shell: MONGODB_URL={where} make serve")
             try:
                 while True:
                     time.sleep(3600)

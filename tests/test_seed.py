@@ -59,7 +59,8 @@ async def test_the_same_seed_gives_the_same_documents_and_another_seed_others(sm
     await seed.seed_database(again, "small", 7, ANCHOR)
     other = fresh_db("other")
     await seed.seed_database(other, "small", 8, ANCHOR)
-    first, second, third = fingerprint(small[1]), fingerprint(await documents(again)), fingerprint(await documents(other))
+    first = fingerprint(small[1])
+    second, third = fingerprint(await documents(again)), fingerprint(await documents(other))
     assert first == second
     assert all(first[name] != third[name] for name in seed.COLLECTIONS)
 
@@ -120,7 +121,8 @@ async def test_the_references_hold(small):
         for item in order["items"]:
             snapshot = item["product_snapshot"]
             product = products[bson.ObjectId(snapshot["product_id"])]
-            assert snapshot["supplier_id"] == str(product["supplier_id"]) and snapshot["variant_key"] in product["variants"]
+            assert snapshot["supplier_id"] == str(product["supplier_id"])
+            assert snapshot["variant_key"] in product["variants"]
             assert item["unit_price_cents"] == product["variants"][snapshot["variant_key"]]["price_cents"]
             assert item["total_cents"] == item["final_price_cents"] * item["quantity"]
         assert order["subtotal_cents"] == sum(i["total_cents"] for i in order["items"])
