@@ -677,6 +677,10 @@ def main(argv: list[str] | None = None) -> int:
         elif backend is not None and args.keep:
             print(f"the local MongoDB stays up at {where} until Ctrl-C; "
                   f"in another shell: MONGODB_URL={where} make serve")
+            import signal
+
+            signal.signal(signal.SIGTERM, signal.default_int_handler)  # a kill stops the server too
+            signal.signal(signal.SIGINT, signal.default_int_handler)  # even when started in the background
             try:
                 while True:
                     time.sleep(3600)
