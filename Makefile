@@ -15,7 +15,7 @@ VERBOSE ?=
 # argument the CLI answers in one line, never a shifted option. VERBOSE=1 adds --verbose.
 verbose = $(if $(filter-out 0,$(VERBOSE)),--verbose)
 
-.PHONY: setup grade doctor list progress test verify selftest unit serve watch hint bench clean stack-up stack-grade stack-down
+.PHONY: setup grade doctor list progress test verify selftest unit serve seed watch hint bench clean stack-up stack-grade stack-down
 .PHONY: docs docs-build
 
 setup: $(STAMP)
@@ -43,8 +43,20 @@ unit: $(STAMP)  ## the grader's own unit tests
 	@test -d tests || { echo "make unit: this copy of the kit has no tests/ (a learner release); make grade TASK=01 grades your work."; exit 2; }
 	$(BIN)/python -m pytest tests -q
 
-serve: $(STAMP)  ## make serve [IMPL=PATH]: the platform with your files at http://127.0.0.1:8080/docs, restarted on save (no MongoDB needed)
-	MONGODB_URL="$${MONGODB_URL:-mongomock://}" $(GRADE) serve --impl "$(IMPL)" --reload
+serve: $(STAMP)  ## make serve [IMPL=PATH] [SIZE=small SEED=42]: the platform with your files at http://127.0.0.1:8080/docs, restarted on save (no MongoDB needed); SIZE fills its empty database with seed data
+	MONGODB_URL="$${MONGODB_URL:-mongomock://}" SEED_SIZE="$(SIZE)" SEED_VALUE="$(SEED)" SEED_ANCHOR="$(ANCHOR)" \
+		$(GRADE) serve --impl "$(IMPL)" --reload
+
+# Seed data (shared/seed.py): SIZE small|medium|large, SEED a whole number, ANCHOR the day the
+# data ends (default today), RESET=1 replaces what is there, KEEP=1 keeps the local MongoDB up.
+SIZE   ?=
+SEED   ?=
+ANCHOR ?=
+RESET  ?=
+KEEP   ?=
+seed: $(STAMP)  ## make seed [SIZE=small|medium|large] [SEED=42] [STACK=local KEEP=1] [RESET=1]: seed data into MONGODB_URL, the local MongoDB or (embedded) a throwaway one
+	@$(BIN)/python -m shared.seed --size "$(or $(SIZE),small)" --seed "$(or $(SEED),42)" --anchor "$(ANCHOR)" \
+		--stack "$(STACK)" $(if $(filter-out 0,$(RESET)),--reset) $(if $(filter-out 0,$(KEEP)),--keep)
 
 watch: $(STAMP)  ## make watch TASK=01 [STACK=local]: grade again on every save of the task's files
 	@$(GRADE) watch "$(TASK)" --impl "$(IMPL)" --stack "$(STACK)"

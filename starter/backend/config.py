@@ -28,6 +28,11 @@ class Settings:
     # Service modules to import at start-up, each within import_seconds (see diagnostics).
     preload_modules: str = ""
     import_seconds: float = 10.0
+    # Seed data at start-up (`make serve SIZE=small`): small, medium or large ("" for none),
+    # the generator's seed and the anchor day (shared/seed.py). Only an empty database is filled.
+    seed_size: str = ""
+    seed_value: str = "42"
+    seed_anchor: str = ""
 
     @classmethod
     def from_env(cls) -> "Settings":
@@ -45,4 +50,7 @@ class Settings:
             unavailable_modules=env.get("UNAVAILABLE_MODULES", ""),
             preload_modules=env.get("PRELOAD_MODULES", ""),
             import_seconds=float(env.get("IMPORT_SECONDS", cls.import_seconds)),
+            seed_size=env.get("SEED_SIZE", cls.seed_size),
+            seed_value=env.get("SEED_VALUE", cls.seed_value) or cls.seed_value,
+            seed_anchor=env.get("SEED_ANCHOR", cls.seed_anchor),
         )

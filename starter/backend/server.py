@@ -59,6 +59,8 @@ def create_app(
         if db is None:
             client = _mongo_client(app.state.settings.mongodb_url)
             db = client[app.state.settings.database_name]
+        if app.state.settings.seed_size:
+            await _seed(db, app.state.settings)
         await init_beanie(database=db, document_models=ALL_DOCUMENTS)
         app.state.db = db
         _choose_sinks(app.state, db)
@@ -175,6 +177,21 @@ def _mongo_client(url: str):
     from motor.motor_asyncio import AsyncIOMotorClient
 
     return AsyncIOMotorClient(url, serverSelectionTimeoutMS=5000, tz_aware=True)
+
+
+async def _seed(db: Any, settings: Settings) -> None:
+    """Fill an empty database with the kit's seed data (shared/seed.py); one line either way.
+    The in-memory database starts empty at every start, so it is seeded again each time."""
+    from shared import seed
+
+    try:
+        counts = await seed.seed_database(db, settings.seed_size, seed.parse_seed(settings.seed_value),
+                                          seed.parse_anchor(settings.seed_anchor))
+    except seed.SeedError as exc:
+        log.warning("seed data: not seeded: %s", exc)
+        return
+    log.warning("seed data: %s, seed %s: %s; every password is %s", settings.seed_size, settings.seed_value,
+                ", ".join(f"{count} {name}" for name, count in counts.items()), seed.PASSWORD)
 
 
 def _install_error_handlers(app: FastAPI) -> None:
