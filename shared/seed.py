@@ -1,7 +1,7 @@
 """Seed data: one deterministic, believable data set for a platform database.
 
 ``python -m shared.seed --size small --seed 42`` (``make seed``) fills the database at
-MONGODB_URL; ``make serve SEED=small`` fills the app's in-memory database at start-up (the
+MONGODB_URL; ``make serve SIZE=small`` fills the app's in-memory database at start-up (the
 app calls ``seed_database``). It writes the kit's models (``shared.models``) straight into
 their collections in bulk, never through a learner's services, so it works whatever tasks
 are done.
