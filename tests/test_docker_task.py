@@ -219,6 +219,21 @@ VARIANTS = {
         {c.COMPOSE: ANCHORED_MYSQL}, 100),
     "the analytics command in shell form, python3": (
         {c.ANALYTICS_DOCKERFILE: [('CMD ["python", "-m", "analytics"]', "CMD python3 -m analytics")]}, 100),
+    "a wheel-building stage, COPY --from before the install": (
+        {c.APP_DOCKERFILE: [("FROM python:3.11.10-slim-bookworm\n",
+                             "FROM python:3.11.10-slim-bookworm AS wheels\nCOPY starter/requirements.txt /r.txt\n"
+                             "RUN pip wheel --wheel-dir /wheels -r /r.txt\n\nFROM python:3.11.10-slim-bookworm\n"),
+                            ("COPY starter/requirements.txt ./requirements.txt\n",
+                             "COPY --from=wheels /wheels /wheels\nCOPY starter/requirements.txt ./requirements.txt\n"),
+                            ("RUN pip install --no-cache-dir -r requirements.txt",
+                             "RUN pip install --no-index --find-links /wheels -r requirements.txt")]}, 100),
+    "a stage that copies the code, taken before the install": (
+        {c.APP_DOCKERFILE: [("FROM python:3.11.10-slim-bookworm\n",
+                             "FROM python:3.11.10-slim-bookworm AS src\nCOPY starter/backend/ /src/backend/\n\n"
+                             "FROM python:3.11.10-slim-bookworm\n"),
+                            ("COPY starter/requirements.txt ./requirements.txt\n",
+                             "COPY --from=src /src/backend/ backend/\nCOPY starter/requirements.txt ./requirements.txt\n")]},
+        97),
     "volumes in the long syntax, mounted at a parent folder": (
         {c.COMPOSE: [("      - mongodb-data:/data/db", "      - type: volume\n        source: mongodb-data\n"
                                                          "        target: /data")]}, 100),

@@ -221,20 +221,37 @@ def requirements_before_code(project: Project, role: str) -> list[str]:
             continue
         sources, _, stage = copy_sources(step)
         before = step.line < install.line
+        code_stage = bool(stage) and _stage_copies_code(docker, stage)
         for source in sources:
             base = posixpath.basename(posixpath.normpath(source))
-            if stage or not DEPENDENCY_LIST.match(base):
+            if code_stage or (not stage and not DEPENDENCY_LIST.match(base)):
                 if before:
                     problems.append(
                         f"{docker.at(step.line)}: `{step.name} {step.value.strip()}` copies code before the requirements "
                         f"are installed ({docker.at(install.line)}), so every edit of the code reinstalls them: "
                         "copy the requirements file alone, install, then copy the code")
-                elif stage or code_folder in source.split("/") or base in (".", "*", "starter"):
+                elif code_stage or code_folder in source.split("/") or base in (".", "*", "starter"):
                     copied_code = True
     if not problems and not copied_code:
         problems.append(f"{docker.name}: no COPY after the install ({docker.at(install.line)}) puts the code "
                         f"({code_folder}/) in the image")
     return problems
+
+
+def _stage_copies_code(docker: Dockerfile, stage: str) -> bool:
+    """Whether a build stage (``COPY --from=<stage>``) holds more than dependencies: it copies
+    anything but a dependency list, or takes from a stage that does. An image that is not a
+    stage of this file (``--from=nginx:1.27``) counts as code."""
+    if not any(s.name.lower() == stage.lower() for s in docker.stages):
+        return True
+    for step in docker.instructions(stage):
+        if step.name in ("COPY", "ADD"):
+            sources, _, other = copy_sources(step)
+            if other and (other.lower() == stage.lower() or _stage_copies_code(docker, other)):
+                return True
+            if not other and any(not DEPENDENCY_LIST.match(posixpath.basename(posixpath.normpath(x))) for x in sources):
+                return True
+    return False
 
 
 def non_root(project: Project, role: str) -> list[str]:
