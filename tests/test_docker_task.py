@@ -305,6 +305,10 @@ def test_a_degenerate_answer_earns_next_to_nothing(tmp_path, name):
     assert earned == expected, failed
 
 
+def test_an_answer_written_from_the_doc_in_its_own_style_earns_full_marks():
+    assert score(c.Project(KIT_ROOT / "tests" / "fixtures" / "docker_task" / "own-style")) == (100, [])
+
+
 def test_a_failure_names_the_line_and_what_the_value_must_agree_with(tmp_path):
     project = tree_of(tmp_path, {c.COMPOSE: [
         ("KAFKA_BOOTSTRAP_SERVERS: kafka:9092\n      KAFKA_CLIENT_ID: social-commerce-api",
