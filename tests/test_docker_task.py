@@ -214,7 +214,7 @@ VARIANTS = {
         {c.COMPOSE: [(SOLUTION_APP_ENV, LIST_ENV_APP)]}, 100),
     "other listener names, another Kafka image, a network alias": ({c.COMPOSE: OTHER_LISTENERS}, 100),
     "CMD in shell form after an ENTRYPOINT, a numeric user, a digest": (
-        {c.APP_DOCKERFILE: SHELL_FORM_APP, c.COMPOSE: [('"8000:8000"', '"8080:8080"')]}, 100),
+        {c.APP_DOCKERFILE: SHELL_FORM_APP, c.COMPOSE: [('"8088:8000"', '"8088:8080"')]}, 100),
     "MySQL settings in an anchor merged into both services, a string healthcheck": (
         {c.COMPOSE: ANCHORED_MYSQL}, 100),
     "the analytics command in shell form, python3": (
@@ -375,7 +375,7 @@ def test_with_docker_the_stack_builds_comes_up_healthy_and_keeps_its_data(soluti
     assert _compose("config", "--quiet").returncode == 0
     up = _compose("up", "--build", "--detach", "--wait")
     assert up.returncode == 0, up.stderr[-2000:]
-    with urllib.request.urlopen("http://127.0.0.1:8000/health", timeout=10) as answer:
+    with urllib.request.urlopen("http://127.0.0.1:8088/health", timeout=10) as answer:
         assert answer.status == 200
     for service, probe in (("mongodb", ["mongosh", "--quiet", "--eval", "db.getSiblingDB('d01').keep.insertOne({k: 1})"]),
                            ("mysql", ["sh", "-c", "mysql -uroot -p$MYSQL_ROOT_PASSWORD -e 'CREATE TABLE analytics.keep (k INT)'"])):
