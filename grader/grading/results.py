@@ -48,6 +48,12 @@ class ExerciseResult:
             return 0.0
         return round(self.possible * sum(t.weight for t in self.tests if t.outcome == PASSED) / total, 2)
 
+    def missed(self, stack: str) -> list[TestResult]:
+        """The tests a complete answer should have passed on ``stack``: all that did not pass,
+        but a test marked for a real server is not missed on embedded, where it cannot run."""
+        return [t for t in self.tests if t.outcome != PASSED
+                and not (stack == "embedded" and t.server and t.outcome == NEEDS_SERVICES)]
+
     @property
     def needs_server(self) -> float:
         """The points held by tests this stack could not run (a real server grades them)."""
