@@ -53,6 +53,9 @@ APP_NOT_NEEDED = {
     "PRELOAD_MODULES": "a grading-run knob of the local stack (modules imported at start-up)",
     "IMPORT_SECONDS": "goes with PRELOAD_MODULES; its default is fine",
     "GRADER_IN_PROCESS": "set only by the tests that build the app in their own process (the embedded stack)",
+    "SEED_SIZE": "make serve SIZE=...: seeds the in-memory database; the stack's MongoDB is seeded by make seed",
+    "SEED_VALUE": "goes with SEED_SIZE",
+    "SEED_ANCHOR": "goes with SEED_SIZE",
 }
 ANALYTICS_NOT_NEEDED = {
     "ANALYTICS_HOST": "its default, 0.0.0.0, is what a container needs",

@@ -225,7 +225,7 @@ class _Session:
         self.remote = options.stack != stacks.EMBEDDED  # the app runs in its own process
         self.options, self.progress, self.result, self.kit_root = options, progress, result, kit_root
         self.tests: dict[str, str | None] = {}  # nodeid -> exercise id from its marker
-        self.weighing: dict[str, dict] = {}  # nodeid -> {weight, must, race, ties} (see _weighing)
+        self.weighing: dict[str, dict] = {}  # nodeid -> {weight, must, race, ties, server} (see _weighing)
         self.order: list[str] = []  # collection order; shard i runs order[i::jobs]
         self.verdicts: dict[str, TestResult] = {}
         self.broken_files: dict[str, str] = {}  # learner file -> why it cannot be imported
@@ -524,7 +524,8 @@ def _weighing(test: dict) -> dict:
     weight counts as 1."""
     weight = test.get("weight", 1)
     weight = weight if isinstance(weight, int) and not isinstance(weight, bool) and 1 <= weight <= 100 else 1
-    return {"weight": weight, **{name: str(test.get(name) or "") for name in ("must", "race", "ties")}}
+    return {"weight": weight, **{name: str(test.get(name) or "") for name in ("must", "race", "ties")},
+            "server": test.get("server") is True}
 
 
 def _limit_memory(pid: int) -> None:
