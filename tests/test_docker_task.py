@@ -24,7 +24,7 @@ from pathlib import Path
 import pytest
 
 from grader import KIT_ROOT
-from grader.grading import manifest
+from grader.grading import manifest, runner, tree
 from grader.testkit.docker import checks as c
 from grader.testkit.docker.compose import SCHEMA_PATH
 
@@ -131,6 +131,15 @@ def test_the_solutions_pass_every_rule_and_the_starter_none():
     assert score(c.Project(SOLUTIONS)) == (100, [])
     earned, failed = score(c.Project(STARTER))
     assert earned == 0 and len(failed) == len(RULES)
+
+
+def test_the_scorecard_says_the_files_were_read_and_nothing_run():
+    course = manifest.load()
+    task = course.find("D01")
+    result = runner.grade(task, tree.resolve_impl("solutions", course), course, runner.RunOptions(stack="local"))
+    assert (result.total, result.notices) == (100, [])
+    assert result.trust.startswith("read as data: your files were parsed by the tests, never run or imported; "
+                                   "nothing was built or started"), result.trust
 
 
 # What the kit's root files cannot follow, and why: they are a grading stack, not the platform.
