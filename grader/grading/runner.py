@@ -123,7 +123,10 @@ def _grade_once(task: Task, impl: tree.Impl, course: Course, options: RunOptions
     external = _app_elsewhere(task, options.stack)
     if external:
         options = dataclasses.replace(options, jobs=1)
-    if not remote and not any(f.startswith("backend/") for f in task.files) and task.files:
+    if task.files and not any(f.endswith(".py") for f in task.files):
+        result.trust = ("read as data: your files were parsed by the tests, never run or imported; nothing was built or "
+                        "started, so the score is what the files say, not a run of them")
+    elif not remote and not any(f.startswith("backend/") for f in task.files) and task.files:
         # The analytics service runs as a process of its own on every stack (not sandboxed here).
         result.trust = ("separate process: your analytics service ran in its own process, started by the test "
                         "process as the same user (grade on the local stack, STACK=local, for a grading that cannot "
