@@ -329,6 +329,13 @@ def test_a_failure_names_the_line_and_what_the_value_must_agree_with(tmp_path):
         problem
 
 
+def test_a_comment_after_an_instruction_is_refused_as_docker_refuses_it(tmp_path):
+    project = tree_of(tmp_path, {"Dockerfile": [('FROM python:3.11.10-slim-bookworm', 'FROM python:3.11.10-slim-bookworm   # pinned')]})
+    problems = c.base_image_pinned(project, c.APP)
+    assert len(problems) == 1 and "must be an image and, optionally, `AS name`" in problems[0], problems
+    assert "`#` as a comment only at the start of a line" in problems[0]
+
+
 def test_yaml_that_does_not_parse_is_reported_with_its_line(tmp_path):
     project = tree_of(tmp_path, files={c.COMPOSE: "services:\n  app:\n    image: [unclosed\n"})
     [problem] = c.valid_compose(project)

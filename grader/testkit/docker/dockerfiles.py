@@ -75,6 +75,11 @@ class Dockerfile:
                 continue
             if instruction.name == "FROM":
                 words = [w for w in instruction.value.split() if not w.startswith("--")]
+                if not (len(words) == 1 or (len(words) == 3 and words[1].lower() == "as")) and not found.error:
+                    # Docker refuses such a file: FROM takes one or three words
+                    found.error = (f"{name} line {instruction.line}: `FROM {instruction.value}` must be an image and, "
+                                   "optionally, `AS name`; Docker refuses other words (it reads `#` as a comment only "
+                                   "at the start of a line)")
                 base = _substitute(words[0], args) if words else ""
                 as_name = words[2] if len(words) >= 3 and words[1].lower() == "as" else ""
                 found.stages.append(Stage(base, as_name, instruction.line))
