@@ -37,7 +37,8 @@ SETTLED_EVERY = 0.4  # how often a wait asks whether the service has taken every
 # Which parts of the service a task's learner files are (analytics/service.py, ANALYTICS_PARTS).
 PART_OF_FILE = {"analytics/consumer.py": "consumer", "analytics/db.py": "db",
                 "analytics/users.py": "users", "analytics/suppliers.py": "suppliers",
-                "analytics/products.py": "products", "analytics/orders.py": "orders"}
+                "analytics/products.py": "products", "analytics/posts.py": "posts",
+                "analytics/orders.py": "orders"}
 
 
 T = TypeVar("T")
