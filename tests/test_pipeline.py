@@ -178,3 +178,11 @@ def test_every_analytics_learner_file_is_a_part_of_the_service(course):
 
     files = {rel for task in course.tasks for rel in task.files if rel.startswith("analytics/") and rel.endswith(".py")}
     assert files and files <= set(pipeline.PART_OF_FILE), files - set(pipeline.PART_OF_FILE)
+    import ast
+
+    from grader import KIT_ROOT
+
+    tree = ast.parse((KIT_ROOT / "starter" / "analytics" / "service.py").read_text(encoding="utf-8"))
+    tables = next(ast.literal_eval(node.value) for node in tree.body if isinstance(node, ast.Assign)
+                  and getattr(node.targets[0], "id", "") == "TABLE_MODULES")
+    assert set(pipeline.PART_OF_FILE.values()) == {"consumer", "db", *tables}
