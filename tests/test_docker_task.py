@@ -336,6 +336,17 @@ def test_a_comment_after_an_instruction_is_refused_as_docker_refuses_it(tmp_path
     assert "`#` as a comment only at the start of a line" in problems[0]
 
 
+def test_aliases_that_multiply_into_billions_of_values_are_refused_at_once(tmp_path):
+    lines = ['x-a0: &a0 ["lol", "lol", "lol", "lol", "lol", "lol", "lol", "lol", "lol"]']
+    lines += [f"x-a{i}: &a{i} [" + ", ".join([f"*a{i - 1}"] * 9) + "]" for i in range(1, 10)]
+    bomb = "\n".join(lines) + "\nservices:\n  app:\n    image: python:3.11.10\n    command: *a9\n"
+    started = time.monotonic()
+    project = tree_of(tmp_path, files={c.COMPOSE: bomb})
+    [problem] = c.valid_compose(project)
+    assert "expands its YAML aliases to more than 100,000 values" in problem, problem
+    assert time.monotonic() - started < 2
+
+
 def test_yaml_that_does_not_parse_is_reported_with_its_line(tmp_path):
     project = tree_of(tmp_path, files={c.COMPOSE: "services:\n  app:\n    image: [unclosed\n"})
     [problem] = c.valid_compose(project)
