@@ -458,11 +458,16 @@ def report_variant(product_id: str, key: str, price: int, quantity: int) -> dict
 
 
 def plain(rows: list[dict]) -> list[dict]:
-    """Rows with whole Decimal sums (SUM gives DECIMAL) as ints, for comparing."""
+    """Rows with their numbers compared by value, as the docs say: a whole DECIMAL (SUM and
+    ROUND(AVG(...)) give DECIMAL) as an int, any other DECIMAL as a float (like a DOUBLE)."""
     from decimal import Decimal
 
-    return [{k: int(v) if isinstance(v, Decimal) and v == v.to_integral_value() else v for k, v in r.items()}
-            for r in rows]
+    def number(v):
+        if not isinstance(v, Decimal):
+            return v
+        return int(v) if v == v.to_integral_value() else float(v)
+
+    return [{k: number(v) for k, v in r.items()} for r in rows]
 
 
 def _id(prefix: str, n: int) -> str:

@@ -138,7 +138,8 @@ class Post(Document):
         return self.author.user_id == str(user_id)
 
     def event_data(self) -> dict[str, Any]:
-        """The post as it travels in events: the whole document, with its id."""
+        """The post as it travels in events: the whole document, with its id. Every field
+        of the model is there, defaults included; an optional one may be None (``null``)."""
         data = self.model_dump(mode="json", exclude={"revision_id"})
         data["id"] = str(self.id)
         return data

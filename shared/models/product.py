@@ -167,7 +167,8 @@ class Product(Document):
         return sum(variant.quantity for variant in self.variants.values())
 
     def event_data(self) -> dict[str, Any]:
-        """The product as it travels in events: the whole document, with its id."""
+        """The product as it travels in events: the whole document, with its id. Every field
+        of the model is there, defaults included; an optional one may be None (``null``)."""
         data = self.model_dump(mode="json", exclude={"revision_id"})
         data["id"] = str(self.id)
         return data

@@ -201,7 +201,8 @@ def order_row(envelope: dict[str, Any]) -> Row:
 
 def item_rows(envelope: dict[str, Any]) -> list[Row]:
     """Exercise M07.2. The ``order_items`` rows of the event's order: one per item, in the
-    order's order, the product snapshot flattened and its variant attributes as JSON text."""
+    ``items`` list's order, the product snapshot flattened and its variant attributes as JSON
+    text."""
     data = envelope.get("data") or {}
     rows = []
     for item in data.get("items") or []:
@@ -271,9 +272,9 @@ def _on_cancel(conn: Any, envelope: dict[str, Any]) -> None:
 
 
 def handlers() -> dict[str, Handler]:
-    """Exercise M07.3. The handler of each order event: ``order.created``,
-    ``order.confirmed`` and ``order.updated`` carry the whole order, ``order.cancelled`` its
-    id, number and reason."""
+    """Exercise M07.3. The handler of each order event, keyed by the event type string:
+    ``"order.created"``, ``"order.confirmed"`` and ``"order.updated"`` carry the whole order,
+    ``"order.cancelled"`` its id, number and reason."""
     return {
         EventType.ORDER_CREATED.value: _on_change,
         EventType.ORDER_CONFIRMED.value: _on_change,

@@ -194,8 +194,9 @@ def _on_delete(conn: Any, envelope: dict[str, Any]) -> None:
 
 
 def handlers() -> dict[str, Handler]:
-    """Exercise M05.3. The handler of each post event: ``post.created``, ``post.updated`` and
-    ``post.published`` carry the whole post, ``post.deleted`` only its id."""
+    """Exercise M05.3. The handler of each post event, keyed by the event type string:
+    ``"post.created"``, ``"post.updated"`` and ``"post.published"`` carry the whole post,
+    ``"post.deleted"`` only its id."""
     return {
         EventType.POST_CREATED.value: _on_change,
         EventType.POST_UPDATED.value: _on_change,

@@ -252,9 +252,10 @@ def _on_delete(conn: Any, envelope: dict[str, Any]) -> None:
 
 
 def handlers() -> dict[str, Handler]:
-    """Exercise M04.3. The handler of each of the seven product events: six carry the whole
-    product (created, updated, published, discontinued, out_of_stock, restored), the
-    seventh (``product.deleted``) only its id."""
+    """Exercise M04.3. The handler of each of the seven product events, keyed by the event
+    type string (``"product.created"``, ...): six carry the whole product (created, updated,
+    published, discontinued, out_of_stock, restored), the seventh (``"product.deleted"``) only
+    its id."""
     found: dict[str, Handler] = {event.value: _on_change for event in EventType
                                  if event.topic == "product" and event is not EventType.PRODUCT_DELETED}
     found[EventType.PRODUCT_DELETED.value] = _on_delete

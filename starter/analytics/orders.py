@@ -31,7 +31,8 @@ def order_row(envelope: dict[str, Any]) -> Row:
 
 def item_rows(envelope: dict[str, Any]) -> list[Row]:
     """Exercise M07.2. The ``order_items`` rows of the event's order: one per item, in the
-    order's order, the product snapshot flattened and its variant attributes as JSON text."""
+    ``items`` list's order, the product snapshot flattened and its variant attributes as JSON
+    text."""
     raise NotImplementedError("item_rows")
 
 
@@ -58,9 +59,9 @@ def cancel_order(conn: Any, order_number: str, reason: str | None, cancelled_at:
 
 
 def handlers() -> dict[str, Handler]:
-    """Exercise M07.3. The handler of each order event: ``order.created``,
-    ``order.confirmed`` and ``order.updated`` carry the whole order, ``order.cancelled`` its
-    id, number and reason."""
+    """Exercise M07.3. The handler of each order event, keyed by the event type string:
+    ``"order.created"``, ``"order.confirmed"`` and ``"order.updated"`` carry the whole order,
+    ``"order.cancelled"`` its id, number and reason."""
     raise NotImplementedError("handlers")
 
 

@@ -44,8 +44,9 @@ def soft_delete_post(conn: Any, post_id: str, deleted_at: Any) -> None:
 
 
 def handlers() -> dict[str, Handler]:
-    """Exercise M05.3. The handler of each post event: ``post.created``, ``post.updated`` and
-    ``post.published`` carry the whole post, ``post.deleted`` only its id."""
+    """Exercise M05.3. The handler of each post event, keyed by the event type string:
+    ``"post.created"``, ``"post.updated"`` and ``"post.published"`` carry the whole post,
+    ``"post.deleted"`` only its id."""
     raise NotImplementedError("handlers")
 
 

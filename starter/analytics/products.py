@@ -60,9 +60,10 @@ def delete_product(conn: Any, product_id: str, deleted_at: Any, event_id: str) -
 
 
 def handlers() -> dict[str, Handler]:
-    """Exercise M04.3. The handler of each of the seven product events: six carry the whole
-    product (created, updated, published, discontinued, out_of_stock, restored), the
-    seventh (``product.deleted``) only its id."""
+    """Exercise M04.3. The handler of each of the seven product events, keyed by the event
+    type string (``"product.created"``, ...): six carry the whole product (created, updated,
+    published, discontinued, out_of_stock, restored), the seventh (``"product.deleted"``) only
+    its id."""
     raise NotImplementedError("handlers")
 
 
