@@ -144,3 +144,58 @@ def days_back(n: int, hours: float = 12) -> datetime:
 
 def half_up(total: int, count: int) -> int:
     return (2 * total + count) // (2 * count) if count else 0
+
+
+# -- 08.9: what a report reads from the database (local stack: the server's profiler) ------
+
+READ_BUDGET_BYTES = 256 * 1024  # a report's reads on the small seed; its orders alone are about 3 MB
+DATA_COLLECTIONS = ("orders", "products", "posts", "suppliers", "users", "communities", "promotions")
+
+
+async def profiled(db, request):
+    """Run ``request()`` (a coroutine function) with the server's profiler on for ``db`` and
+    return (its result, the reads it made: [(collection, command)])."""
+    await db.command("profile", 0)
+    await db.drop_collection("system.profile")
+    await db.command("profile", 2)
+    try:
+        result = await request()
+    finally:
+        await db.command("profile", 0)
+    entries = await db["system.profile"].find({}).to_list(None)
+    await db.drop_collection("system.profile")
+    reads = []
+    for entry in entries:
+        collection = str(entry.get("ns", "")).split(".", 1)[-1]
+        command = entry.get("command") or {}
+        if collection in DATA_COLLECTIONS and ("find" in command or "aggregate" in command):
+            reads.append((collection, command))
+    return result, reads
+
+
+async def bytes_read(db, reads) -> int:
+    """What the reads return when the test runs them again itself: the size of every
+    document they hand to the app, in bytes (BSON)."""
+    import bson
+
+    total = 0
+    for collection, command in reads:
+        if "aggregate" in command:
+            cursor = db[collection].aggregate(command.get("pipeline") or [])
+        else:
+            cursor = db[collection].find(command.get("filter") or {}, command.get("projection"),
+                                         skip=command.get("skip") or 0, limit=command.get("limit") or 0)
+            if command.get("sort"):
+                cursor = cursor.sort(list(command["sort"].items()))
+        async for document in cursor:
+            total += len(bson.encode(document))
+    return total
+
+
+def first_stage(reads, collection: str = "orders") -> dict | None:
+    """The first stage of the first aggregate on ``collection`` (None when there is none)."""
+    for name, command in reads:
+        if name == collection and "aggregate" in command:
+            pipeline = command.get("pipeline") or []
+            return pipeline[0] if pipeline else {}
+    return None

@@ -59,13 +59,14 @@ class AnalyticsService:
         pipeline = [
             {"$match": match},
             {"$unwind": "$items"},
-            {"$group": {"_id": "$items.product_snapshot.supplier_id",
+            # One row per (order, supplier) first, so the second $group counts distinct orders
+            # with a $sum (an $addToSet of order ids grows with the history).
+            {"$group": {"_id": {"order": "$_id", "supplier": "$items.product_snapshot.supplier_id"},
                         "supplier_name": {"$first": "$items.product_snapshot.supplier_name"},
-                        "total_revenue_cents": {"$sum": "$items.total_cents"},
-                        "total_items_sold": {"$sum": "$items.quantity"},
-                        "orders": {"$addToSet": "$_id"}}},
-            {"$project": {"supplier_name": 1, "total_revenue_cents": 1, "total_items_sold": 1,
-                          "order_count": {"$size": "$orders"}}},
+                        "revenue": {"$sum": "$items.total_cents"}, "items": {"$sum": "$items.quantity"}}},
+            {"$group": {"_id": "$_id.supplier", "supplier_name": {"$first": "$supplier_name"},
+                        "total_revenue_cents": {"$sum": "$revenue"}, "total_items_sold": {"$sum": "$items"},
+                        "order_count": {"$sum": 1}}},
             {"$sort": {"total_revenue_cents": -1, "_id": 1}},
         ]
         rows = await Order.get_motor_collection().aggregate(pipeline).to_list(None)
@@ -85,14 +86,13 @@ class AnalyticsService:
         pipeline = [
             {"$match": _counted()},
             {"$unwind": "$items"},
-            {"$group": {"_id": "$items.product_snapshot.product_id",
+            {"$group": {"_id": {"order": "$_id", "product": "$items.product_snapshot.product_id"},
                         "product_name": {"$first": "$items.product_snapshot.product_name"},
                         "supplier_id": {"$first": "$items.product_snapshot.supplier_id"},
-                        "orders": {"$addToSet": "$_id"},
-                        "units_sold": {"$sum": "$items.quantity"},
-                        "revenue_cents": {"$sum": "$items.total_cents"}}},
-            {"$project": {"product_name": 1, "supplier_id": 1, "units_sold": 1, "revenue_cents": 1,
-                          "order_count": {"$size": "$orders"}}},
+                        "units": {"$sum": "$items.quantity"}, "revenue": {"$sum": "$items.total_cents"}}},
+            {"$group": {"_id": "$_id.product", "product_name": {"$first": "$product_name"},
+                        "supplier_id": {"$first": "$supplier_id"}, "order_count": {"$sum": 1},
+                        "units_sold": {"$sum": "$units"}, "revenue_cents": {"$sum": "$revenue"}}},
             {"$sort": {"order_count": -1, "_id": 1}},
             {"$limit": limit},
         ]

@@ -9,8 +9,11 @@ Run a pipeline with ``await Order.get_motor_collection().aggregate(pipeline).to_
 Every method: a caller who is not an admin (``actor.is_admin`` is false: consumers, leaders,
 suppliers) raises ``AuthorizationError`` first, before anything else. Revenue and sales count
 only orders whose status is in ``REVENUE_STATUSES``. Money is integer cents; an average is
-rounded half up to whole cents (``half_up`` below). Days are UTC days (``YYYY-MM-DD``). Do the
-work in the database: a report that reads whole collections into Python fails 08.9.
+rounded half up to whole cents (``half_up`` below). Days are UTC days (``YYYY-MM-DD``).
+
+Exercise 08.9. Do the work in the database: a report that reads whole collections into
+Python, or a range report whose pipeline does not start with a ``$match`` on ``created_at``,
+fails 08.9 (graded on the local stack).
 """
 
 from datetime import datetime
