@@ -4,6 +4,7 @@ suppliers, Task 02), orders in any status at any moment (Task 07's documents, wi
 a test names: a report reads only their snapshots), products (Task 04) and posts (Task 05).
 Every report is a list (or the dashboard's object) whose answer the test knows exactly."""
 
+import itertools
 import secrets
 from datetime import UTC, datetime, timedelta
 
@@ -16,6 +17,7 @@ from shared.timeutil import utc_now
 DOC = "tasks/08-analytics.md"
 ADDRESS = {"recipient_name": "Ada Lovelace", "phone": None, "street_address_1": "12 Harbour Lane",
            "street_address_2": None, "city": "London", "state": None, "zip_code": "E1 6AN", "country": "GB"}
+_NUMBERS = itertools.count(secrets.randbelow(1 << 16))  # order numbers unique within a test process
 COUNTED = ("confirmed", "processing", "shipped", "delivered")
 NOT_COUNTED = ("pending", "cancelled", "refunded", "failed")
 
@@ -68,7 +70,7 @@ async def order(lines: list[dict], *, status: str = "confirmed", at: datetime | 
     tax = (subtotal * TAX_PERCENT + 50) // 100
     shipping = 0 if subtotal >= FREE_SHIPPING_FROM_CENTS else SHIPPING_CENTS
     document = Order(
-        order_number=f"ORD-{when:%Y%m%d}-{secrets.token_hex(2).upper()}",
+        order_number=f"ORD-{when:%Y%m%d}-{next(_NUMBERS) % (1 << 16):04X}",
         customer=OrderCustomer(user_id=customer_id or oid(), display_name="Ada", email="ada@example.com"),
         items=items, shipping_address=ShippingAddress(**ADDRESS), subtotal_cents=subtotal, tax_cents=tax,
         shipping_cents=shipping, total_cents=subtotal + tax + shipping, status=status,
@@ -152,18 +154,23 @@ READ_BUDGET_BYTES = 256 * 1024  # a report's reads on the small seed; its orders
 DATA_COLLECTIONS = ("orders", "products", "posts", "suppliers", "users", "communities", "promotions")
 
 
+async def profiler_off(db) -> None:
+    """The profiler off and its collection gone (also after a test that ran out of time)."""
+    await db.command("profile", 0)
+    await db.drop_collection("system.profile")
+
+
 async def profiled(db, request):
     """Run ``request()`` (a coroutine function) with the server's profiler on for ``db`` and
     return (its result, the reads it made: [(collection, command)])."""
-    await db.command("profile", 0)
-    await db.drop_collection("system.profile")
+    await profiler_off(db)
     await db.command("profile", 2)
     try:
         result = await request()
     finally:
         await db.command("profile", 0)
     entries = await db["system.profile"].find({}).to_list(None)
-    await db.drop_collection("system.profile")
+    await profiler_off(db)
     reads = []
     for entry in entries:
         collection = str(entry.get("ns", "")).split(".", 1)[-1]

@@ -10,9 +10,16 @@ pytestmark = [pytest.mark.exercise("08.9"), pytest.mark.needs_services]
 SECTION = an.section("089-within-budget")
 
 
+@pytest.fixture(autouse=True)
+async def _profiler_off_after(db):
+    yield
+    await an.profiler_off(db)
+
+
 async def seeded(db, settings):
     from shared.seed import seed_database
 
+    await an.profiler_off(db)
     await seed_database(db, "small", reset=True)
     return await an.as_admin(settings)
 
