@@ -158,8 +158,8 @@ class Order(Document):
                         ("_id", pymongo.DESCENDING)], name="by_customer_newest"),
             IndexModel([("status", pymongo.ASCENDING), ("created_at", pymongo.DESCENDING)], name="by_status_newest"),
             # Task 08: one supplier's orders, newest first (a multikey index over the items).
-            IndexModel([("items.product_snapshot.supplier_id", pymongo.ASCENDING), ("created_at", pymongo.DESCENDING)],
-                       name="by_item_supplier_newest"),
+            IndexModel([("items.product_snapshot.supplier_id", pymongo.ASCENDING), ("created_at", pymongo.DESCENDING),
+                        ("_id", pymongo.DESCENDING)], name="by_item_supplier_newest"),
         ]
 
     def is_owned_by(self, user_id: Any) -> bool:

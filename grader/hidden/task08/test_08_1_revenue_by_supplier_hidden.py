@@ -14,17 +14,22 @@ PATH = "/analytics/revenue-by-supplier"
 
 @pytest.mark.weight(2)
 @pytest.mark.ties("GET /analytics/revenue-by-supplier")
-async def test_suppliers_with_equal_revenue_come_in_id_order(client, settings):
+async def test_suppliers_with_equal_revenue_come_in_name_then_id_order(client, settings):
     headers = await an.as_admin(settings)
-    ids, insert_order = paging.tied_ids(5)
+    ids, insert_order = paging.tied_ids(6)
+    names = {str(i): name for i, name in zip(ids, ["Delta", "Same", "Same", "Charlie", "Bravo", "Alpha"])}
     top = an.oid()
     for supplier_id in insert_order:
-        await an.order([an.line(str(supplier_id), an.oid(), 2, 500)])
-    await an.order([an.line(top, an.oid(), 1, 5000)])
-    doing = "GET /analytics/revenue-by-supplier over 5 suppliers with 10.00 each (first seen out of id order) and one with 50.00"
+        await an.order([an.line(str(supplier_id), an.oid(), 2, 500, supplier_name=names[str(supplier_id)])])
+    await an.order([an.line(top, an.oid(), 1, 5000, supplier_name="Zulu")])
+    doing = ("GET /analytics/revenue-by-supplier over 6 suppliers with 10.00 each (Delta, Same, Same, Charlie, Bravo, "
+             "Alpha in id order, first seen out of id order) and Zulu with 50.00")
     body = expect.status(await client.get(PATH, headers=headers), 200, doing)
-    expect.equal([r.get("supplier_id") for r in body], [top, *[str(i) for i in ids]],
-                 f"{doing}: the suppliers, revenue descending, ties by supplier_id ascending ({SECTION})")
+    expected = [top, str(ids[5]), str(ids[4]), str(ids[3]), str(ids[0]), str(ids[1]), str(ids[2])]
+    expect.equal([(r.get("supplier_name"), r.get("supplier_id")) for r in body],
+                 [(names.get(i, "Zulu"), i) for i in expected],
+                 f"{doing}: the suppliers, revenue descending, ties by supplier_name, then supplier_id ascending "
+                 f"({SECTION})")
 
 
 @pytest.mark.weight(2)

@@ -12,16 +12,20 @@ PATH = "/analytics/top-products"
 
 @pytest.mark.weight(3)
 @pytest.mark.ties("GET /analytics/top-products")
-async def test_products_in_as_many_orders_come_in_id_order(client, settings):
+async def test_products_in_as_many_orders_come_by_units_then_id(client, settings):
     headers = await an.as_admin(settings)
     ids, insert_order = paging.tied_ids(5)
+    units = {str(i): n for i, n in zip(ids, [1, 3, 3, 5, 2])}
     acme = an.oid()
     for product_id in insert_order:
-        await an.order([an.line(acme, str(product_id), 1, 100)])
-    doing = "GET /analytics/top-products?limit=3 over 5 products in one order each, first seen out of id order"
-    body = expect.status(await client.get(PATH, params={"limit": 3}, headers=headers), 200, doing)
-    expect.equal([r.get("product_id") for r in body], [str(i) for i in ids[:3]],
-                 f"{doing}: the products, ties by product_id ascending ({SECTION})")
+        await an.order([an.line(acme, str(product_id), units[str(product_id)], 100)])
+    doing = ("GET /analytics/top-products?limit=4 over 5 products in one order each, with 1, 3, 3, 5 and 2 units in id "
+             "order, first seen out of id order")
+    body = expect.status(await client.get(PATH, params={"limit": 4}, headers=headers), 200, doing)
+    expect.equal([(r.get("product_id"), r.get("units_sold")) for r in body],
+                 [(str(ids[n]), units[str(ids[n])]) for n in (3, 1, 2, 4)],
+                 f"{doing}: (product, units) in order: ties on order_count by units_sold descending, then product_id "
+                 f"ascending ({SECTION})")
 
 
 @pytest.mark.weight(3)

@@ -11,15 +11,19 @@ SECTION = an.section("087-top-categories")
 
 @pytest.mark.weight(2)
 @pytest.mark.ties("GET /analytics/top-categories")
-async def test_categories_with_as_many_products_come_in_name_order(client, settings):
+async def test_categories_with_as_many_products_come_by_suppliers_then_name(client, settings):
     headers = await an.as_admin(settings)
-    acme = an.oid()
-    for category in ("toys", "books", "sports", "beauty", "home"):
-        await an.product(acme, category, category=category)
-    await an.product(acme, "food 1", category="food")
-    await an.product(acme, "food 2", category="food")
-    doing = "GET /analytics/top-categories?limit=4 over 2 food products and one in toys, books, sports, beauty, home"
-    body = expect.status(await client.get("/analytics/top-categories", params={"limit": 4}, headers=headers), 200,
+    acme, bolt, cove = an.oid(), an.oid(), an.oid()
+    spread = {"beauty": [acme, acme], "books": [acme, bolt], "home": [acme, bolt], "sports": [acme, acme],
+              "toys": [bolt, cove], "food": [acme, bolt, cove]}
+    for category in ("toys", "sports", "home", "books", "beauty", "food"):
+        for n, supplier in enumerate(spread[category]):
+            await an.product(supplier, f"{category} {n}", category=category)
+    doing = ("GET /analytics/top-categories?limit=5 over 3 food products (3 suppliers) and 2 each in beauty (1 "
+             "supplier), books (2), home (2), sports (1), toys (2)")
+    body = expect.status(await client.get("/analytics/top-categories", params={"limit": 5}, headers=headers), 200,
                          doing)
-    expect.equal([r.get("category") for r in body], ["food", "beauty", "books", "home"],
-                 f"{doing}: the categories, ties by category ascending ({SECTION})")
+    expect.equal([(r.get("category"), r.get("supplier_count")) for r in body],
+                 [("food", 3), ("books", 2), ("home", 2), ("toys", 2), ("beauty", 1)],
+                 f"{doing}: (category, suppliers) in order: ties by supplier_count descending, then category "
+                 f"ascending ({SECTION})")

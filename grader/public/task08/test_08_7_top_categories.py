@@ -21,6 +21,7 @@ async def test_categories_by_active_products(client, settings):
         await an.product(acme, f"draft {n}", category="books", status="draft")
     doing = "GET /analytics/top-categories?limit=2 over 3 active home products, 2 toys, 1 book (and 4 draft books)"
     body = expect.status(await client.get(PATH, params={"limit": 2}, headers=headers), 200, doing)
-    expect.equal(body, [{"category": "home", "product_count": 3}, {"category": "toys", "product_count": 2}],
+    expect.equal(body, [{"category": "home", "product_count": 3, "supplier_count": 1},
+                        {"category": "toys", "product_count": 2, "supplier_count": 1}],
                  f"{doing}: the categories with most active products, at most 2 ({SECTION})")
     await an.expect_admin_only(client, settings, PATH, doing)

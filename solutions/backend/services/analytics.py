@@ -44,7 +44,8 @@ class AnalyticsService:
         sold: ``supplier_id``, ``supplier_name`` (from the items' snapshots),
         ``total_revenue_cents`` (sum of the items' ``total_cents``), ``total_items_sold`` (sum of
         quantities), ``order_count`` (distinct orders), ``avg_item_value_cents`` (revenue / items,
-        half up). Sorted by revenue descending, then ``supplier_id`` ascending."""
+        half up). Sorted by revenue descending, then ``supplier_name`` ascending, then
+        ``supplier_id`` ascending."""
         self._require_admin(actor)
         if start is not None and end is not None and as_utc(start) >= as_utc(end):
             raise ValidationError("start must be before end.", details={"field": "end"})
@@ -67,7 +68,7 @@ class AnalyticsService:
             {"$group": {"_id": "$_id.supplier", "supplier_name": {"$first": "$supplier_name"},
                         "total_revenue_cents": {"$sum": "$revenue"}, "total_items_sold": {"$sum": "$items"},
                         "order_count": {"$sum": 1}}},
-            {"$sort": {"total_revenue_cents": -1, "_id": 1}},
+            {"$sort": {"total_revenue_cents": -1, "supplier_name": 1, "_id": 1}},
         ]
         rows = await Order.get_motor_collection().aggregate(pipeline).to_list(None)
         return [{"supplier_id": row["_id"], "supplier_name": row["supplier_name"],
@@ -80,8 +81,8 @@ class AnalyticsService:
         """Exercise 08.2. The products in the most counted orders: ``product_id``,
         ``product_name``, ``supplier_id`` (from the snapshots), ``order_count`` (distinct orders
         holding the product), ``units_sold``, ``revenue_cents``. Sorted by ``order_count``
-        descending, then ``product_id`` ascending; at most ``limit`` rows. Checks: not an admin
-        (``AuthorizationError``)."""
+        descending, then ``units_sold`` descending, then ``product_id`` ascending; at most
+        ``limit`` rows. Checks: not an admin (``AuthorizationError``)."""
         self._require_admin(actor)
         pipeline = [
             {"$match": _counted()},
@@ -93,7 +94,7 @@ class AnalyticsService:
             {"$group": {"_id": "$_id.product", "product_name": {"$first": "$product_name"},
                         "supplier_id": {"$first": "$supplier_id"}, "order_count": {"$sum": 1},
                         "units_sold": {"$sum": "$units"}, "revenue_cents": {"$sum": "$revenue"}}},
-            {"$sort": {"order_count": -1, "_id": 1}},
+            {"$sort": {"order_count": -1, "units_sold": -1, "_id": 1}},
             {"$limit": limit},
         ]
         rows = await Order.get_motor_collection().aggregate(pipeline).to_list(None)
@@ -118,7 +119,8 @@ class AnalyticsService:
             raise NotFoundError("No such supplier.")
         sid = str(PydanticObjectId(supplier_id))
         pipeline = [
-            {"$match": {**_counted(), "items.product_snapshot.supplier_id": sid}},
+            {"$match": {"items.product_snapshot.supplier_id": sid}},
+            {"$match": _counted()},
             {"$sort": {"created_at": -1, "_id": -1}},
             {"$limit": limit},
             {"$project": {"order_number": 1, "status": 1, "created_at": 1, "items": 1}},
@@ -145,8 +147,8 @@ class AnalyticsService:
         """Exercise 08.4. Per community, over its published posts not deleted:
         ``community_id``, ``post_count``, ``view_count``, ``like_count``, ``comment_count``,
         ``share_count`` (sums of the posts' stats) and ``interactions`` (likes + comments +
-        shares). Sorted by ``interactions`` descending, then ``community_id`` ascending. Checks:
-        not an admin (``AuthorizationError``)."""
+        shares). Sorted by ``interactions`` descending, then ``post_count`` ascending, then
+        ``community_id`` ascending. Checks: not an admin (``AuthorizationError``)."""
         self._require_admin(actor)
         pipeline = [
             {"$match": {"status": "published", "deleted_at": None}},
@@ -160,7 +162,7 @@ class AnalyticsService:
                    "like_count": row["like_count"], "comment_count": row["comment_count"],
                    "share_count": row["share_count"],
                    "interactions": row["like_count"] + row["comment_count"] + row["share_count"]} for row in rows]
-        report.sort(key=lambda row: (-row["interactions"], row["community_id"]))
+        report.sort(key=lambda row: (-row["interactions"], row["post_count"], row["community_id"]))
         return report
 
     async def price_distribution(self, actor: Actor) -> list[dict]:
@@ -208,18 +210,21 @@ class AnalyticsService:
         return report
 
     async def top_categories(self, actor: Actor, limit: int = 10) -> list[dict]:
-        """Exercise 08.7. Active products per category: ``category``, ``product_count``.
-        Sorted by ``product_count`` descending, then ``category`` ascending; at most ``limit``
-        rows. Checks: not an admin (``AuthorizationError``)."""
+        """Exercise 08.7. Active products per category: ``category``, ``product_count``,
+        ``supplier_count`` (distinct suppliers of those products). Sorted by ``product_count``
+        descending, then ``supplier_count`` descending, then ``category`` ascending; at most
+        ``limit`` rows. Checks: not an admin (``AuthorizationError``)."""
         self._require_admin(actor)
         pipeline = [
             {"$match": {"status": "active"}},
-            {"$group": {"_id": "$category", "count": {"$sum": 1}}},
-            {"$sort": {"count": -1, "_id": 1}},
+            {"$group": {"_id": {"category": "$category", "supplier": "$supplier_id"}, "count": {"$sum": 1}}},
+            {"$group": {"_id": "$_id.category", "count": {"$sum": "$count"}, "suppliers": {"$sum": 1}}},
+            {"$sort": {"count": -1, "suppliers": -1, "_id": 1}},
             {"$limit": limit},
         ]
         rows = await Product.get_motor_collection().aggregate(pipeline).to_list(None)
-        return [{"category": row["_id"], "product_count": row["count"]} for row in rows]
+        return [{"category": row["_id"], "product_count": row["count"], "supplier_count": row["suppliers"]}
+                for row in rows]
 
     async def dashboard(self, actor: Actor) -> dict:
         """Exercise 08.8. One ``$facet`` over orders: ``order_count`` (all orders),

@@ -73,6 +73,7 @@ class DayRevenue(BaseModel):
 class CategoryCount(BaseModel):
     category: str
     product_count: int
+    supplier_count: int
 
 
 class Dashboard(BaseModel):

@@ -38,15 +38,16 @@ class AnalyticsService:
         sold: ``supplier_id``, ``supplier_name`` (from the items' snapshots),
         ``total_revenue_cents`` (sum of the items' ``total_cents``), ``total_items_sold`` (sum of
         quantities), ``order_count`` (distinct orders), ``avg_item_value_cents`` (revenue / items,
-        half up). Sorted by revenue descending, then ``supplier_id`` ascending."""
+        half up). Sorted by revenue descending, then ``supplier_name`` ascending, then
+        ``supplier_id`` ascending."""
         raise NotImplementedError("Exercise 08.1: revenue_by_supplier")
 
     async def top_products(self, actor: Actor, limit: int = 10) -> list[dict]:
         """Exercise 08.2. The products in the most counted orders: ``product_id``,
         ``product_name``, ``supplier_id`` (from the snapshots), ``order_count`` (distinct orders
         holding the product), ``units_sold``, ``revenue_cents``. Sorted by ``order_count``
-        descending, then ``product_id`` ascending; at most ``limit`` rows. Checks: not an admin
-        (``AuthorizationError``)."""
+        descending, then ``units_sold`` descending, then ``product_id`` ascending; at most
+        ``limit`` rows. Checks: not an admin (``AuthorizationError``)."""
         raise NotImplementedError("Exercise 08.2: top_products")
 
     async def supplier_orders(self, actor: Actor, supplier_id: str, limit: int = 20) -> list[dict]:
@@ -65,8 +66,8 @@ class AnalyticsService:
         """Exercise 08.4. Per community, over its published posts not deleted:
         ``community_id``, ``post_count``, ``view_count``, ``like_count``, ``comment_count``,
         ``share_count`` (sums of the posts' stats) and ``interactions`` (likes + comments +
-        shares). Sorted by ``interactions`` descending, then ``community_id`` ascending. Checks:
-        not an admin (``AuthorizationError``)."""
+        shares). Sorted by ``interactions`` descending, then ``post_count`` ascending, then
+        ``community_id`` ascending. Checks: not an admin (``AuthorizationError``)."""
         raise NotImplementedError("Exercise 08.4: post_engagement")
 
     async def price_distribution(self, actor: Actor) -> list[dict]:
@@ -85,9 +86,10 @@ class AnalyticsService:
         raise NotImplementedError("Exercise 08.6: daily_revenue")
 
     async def top_categories(self, actor: Actor, limit: int = 10) -> list[dict]:
-        """Exercise 08.7. Active products per category: ``category``, ``product_count``.
-        Sorted by ``product_count`` descending, then ``category`` ascending; at most ``limit``
-        rows. Checks: not an admin (``AuthorizationError``)."""
+        """Exercise 08.7. Active products per category: ``category``, ``product_count``,
+        ``supplier_count`` (distinct suppliers of those products). Sorted by ``product_count``
+        descending, then ``supplier_count`` descending, then ``category`` ascending; at most
+        ``limit`` rows. Checks: not an admin (``AuthorizationError``)."""
         raise NotImplementedError("Exercise 08.7: top_categories")
 
     async def dashboard(self, actor: Actor) -> dict:
