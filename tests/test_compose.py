@@ -53,6 +53,9 @@ APP_NOT_NEEDED = {
     "PRELOAD_MODULES": "a grading-run knob of the local stack (modules imported at start-up)",
     "IMPORT_SECONDS": "goes with PRELOAD_MODULES; its default is fine",
     "GRADER_IN_PROCESS": "set only by the tests that build the app in their own process (the embedded stack)",
+    "SEED_SIZE": "make serve SIZE=...: seeds the in-memory database; the stack's MongoDB is seeded by make seed",
+    "SEED_VALUE": "goes with SEED_SIZE",
+    "SEED_ANCHOR": "goes with SEED_SIZE",
 }
 ANALYTICS_NOT_NEEDED = {
     "ANALYTICS_HOST": "its default, 0.0.0.0, is what a container needs",
@@ -612,7 +615,7 @@ def test_every_service_has_a_healthcheck_and_waits_for_healthy_dependencies():
     assert healthcheck_problems(resolved(), compose_text()) == []
     assert depends_on_problems(resolved()) == []
     deps = {name: set(service.get("depends_on") or {}) for name, service in services(resolved()).items()}
-    assert deps["app"] == {"mongodb"}
+    assert deps["app"] == {"mongodb", "kafka"}
     assert deps["analytics"] == {"kafka", "mysql"}
     assert deps["grader"] >= {"app", "mongodb"}
 
@@ -769,6 +772,7 @@ def test_the_healthcheck_and_depends_on_checkers_flag_gaps():
         "kafka: no healthcheck", "mysql: no healthcheck",
         "app: healthcheck Python does not compile: '(' was never closed (<app healthcheck>, line 1)"]
     assert depends_on_problems(doc) == [
+        "app: depends on kafka being healthy, but kafka has no healthcheck",
         "analytics: depends on kafka being healthy, but kafka has no healthcheck",
         "analytics: depends on mysql being healthy, but mysql has no healthcheck",
         "grader: depends on kafka being healthy, but kafka has no healthcheck",

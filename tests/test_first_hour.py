@@ -346,6 +346,8 @@ def test_the_doctor_on_services_grades_python_and_the_dependencies_without_mongo
     rows = {line.split()[1]: line.split()[-1] for line in out.output.splitlines() if line.startswith(("✓", "✗", "~"))}
     assert rows["00.1"] == rows["00.2"] == "pass", out.output
     assert rows["00.4"] == "fail" and "did not answer a ping" in out.output
+    # no broker or MySQL server answers at the defaults either: said, with when they matter
+    assert rows["00.5"] == "fail" and "Task 09 and the MySQL track" in _plain(out.output).replace("\n", " ")
     assert "not graded" not in out.output and out.exit_code == 0
     assert "`make doctor STACK=services VERBOSE=1`" in out.output
 

@@ -319,3 +319,24 @@ def _program_pid(launched: int) -> int:
     """The app itself: the launcher's child when the app has a PID namespace of its own."""
     children = Path(f"/proc/{launched}/task/{launched}/children").read_text().split()
     return int(children[0]) if children else launched
+
+
+@ROOT_ONLY
+def test_a_program_reached_through_a_linked_folder_inside_a_closed_one_starts(tmp_path):
+    """A kit cloned into a folder others may not enter (mktemp -d gives mode 700), its
+    virtualenv a link to one elsewhere: the way as written and the way it leads to are both
+    brought back for the program's user, and what cannot be reached is one line, not a trace."""
+    from grader.grading import sandbox
+
+    closed = tmp_path / "closed"
+    closed.mkdir(mode=0o700)
+    tmp_path.chmod(0o755)
+    (closed / "bin").symlink_to(Path(shutil.which("true")).parent)
+    program = str(closed / "bin" / "true")
+    uid = sandbox.pick_uid()
+    started = subprocess.run(sandbox.command({"reveal": [program], "uid": uid}, [program]),
+                             capture_output=True, text=True, timeout=30)
+    assert started.returncode == 0, started.stderr
+    refused = subprocess.run(sandbox.command({"uid": uid}, [program]), capture_output=True, text=True, timeout=30)
+    assert refused.returncode == sandbox.EXIT_SETUP_FAILED
+    assert refused.stderr.strip() == f"sandbox: cannot start {program} as user {uid}: Permission denied", refused.stderr

@@ -171,3 +171,18 @@ def test_the_analytics_service_answers_health_with_a_proof_only_for_the_key_it_w
         proc.terminate()
         proc.wait(timeout=20)
         tree.remove(built.root)
+
+
+def test_every_analytics_learner_file_is_a_part_of_the_service(course):
+    from grader.testkit import pipeline
+
+    files = {rel for task in course.tasks for rel in task.files if rel.startswith("analytics/") and rel.endswith(".py")}
+    assert files and files <= set(pipeline.PART_OF_FILE), files - set(pipeline.PART_OF_FILE)
+    import ast
+
+    from grader import KIT_ROOT
+
+    tree = ast.parse((KIT_ROOT / "starter" / "analytics" / "service.py").read_text(encoding="utf-8"))
+    tables = next(ast.literal_eval(node.value) for node in tree.body if isinstance(node, ast.Assign)
+                  and getattr(node.targets[0], "id", "") == "TABLE_MODULES")
+    assert set(pipeline.PART_OF_FILE.values()) == {"consumer", "db", *tables}

@@ -8,6 +8,8 @@ from rich.console import Console
 
 from grader import KIT_ROOT
 from grader.checks import selftest
+from grader.grading.results import NEEDS_SERVICES, PASSED, ExerciseResult, TaskResult
+from grader.grading.results import TestResult as Verdict  # pytest would collect a class named Test*
 
 
 def _console() -> Console:
@@ -52,3 +54,26 @@ def test_a_failed_kit_test_is_named_with_the_command_to_run_it_alone(tmp_path):
     tail = done.stdout[done.stdout.index("run a failed test again alone"):]
     assert f"-m pytest '{tmp_path.name}/test_x.py::test_fails'" in tail or "test_x.py::test_fails'" in tail
     assert "test_passes" not in tail
+
+
+def _solved(course, server_test: Verdict) -> TaskResult:
+    task = course.find("00")
+    exercises = [ExerciseResult(e.id, e.title, e.points, "doc", [Verdict(f"t{e.id}", PASSED)])
+                 for e in task.exercises]
+    exercises[0].tests.append(server_test)
+    return TaskResult(task.id, task.title, "starter", "embedded", exercises)
+
+
+def _full_marks(course, monkeypatch, server_test: Verdict, stack: str) -> list[str]:
+    monkeypatch.setattr(selftest, "_grade", lambda *args: _solved(course, server_test))
+    checks = selftest.check_task(course.find("00"), course, stack)
+    return next(checks).problems
+
+
+def test_a_test_meant_for_a_real_server_is_graded_on_local_not_missed_on_embedded(course, monkeypatch):
+    waiting = Verdict("t-cost", NEEDS_SERVICES, "needs a real database (cost)", server=True)
+    assert _full_marks(course, monkeypatch, waiting, "embedded") == []
+    # the same on local is a missed point, and so is an unmarked test the embedded database could not run
+    assert _full_marks(course, monkeypatch, waiting, "local")
+    unmarked = Verdict("t-lookup", NEEDS_SERVICES, "the embedded database cannot run this query")
+    assert "the embedded database cannot run" in _full_marks(course, monkeypatch, unmarked, "embedded")[0]

@@ -99,6 +99,8 @@ def check_stubs(course: Course, root: Path = KIT_ROOT) -> list[str]:
     problems = []
     for task in course.tasks:
         for rel in task.files:
+            if not rel.endswith(".py"):
+                continue  # a data file (compose file, Dockerfile): no signatures to keep
             starter, solution = root / course.starter / rel, root / course.solutions / rel
             if not (starter.is_file() and solution.is_file()):
                 continue  # reported by check_files
@@ -236,6 +238,10 @@ def check_stub_docstrings(course: Course, root: Path = KIT_ROOT) -> list[str]:
             continue
         docstrings, unreadable = [], False
         for rel in task.files:
+            if not rel.endswith(".py"):  # a data file names its exercises in its comments
+                path = root / course.starter / rel
+                docstrings.append(path.read_text(encoding="utf-8") if path.is_file() else "")
+                continue
             tree, _ = _parse(root / course.starter / rel, root) if (root / course.starter / rel).is_file() else (None, "")
             if tree is None:
                 unreadable = True  # reported by check_files or check_stubs; no use looking for its exercises

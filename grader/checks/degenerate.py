@@ -80,6 +80,8 @@ def _replace_body(solution_text: str, method: str, statement: str) -> str:
 def versions(task: Task, course: Course, kit_root: Path = KIT_ROOT) -> list[Degenerate]:
     out = []
     for rel in task.files:
+        if not rel.endswith(".py"):
+            continue  # a data file has no methods; its degenerate versions are the task's own tests' business
         starter = (kit_root / course.starter / rel).read_text(encoding="utf-8")
         solution = (kit_root / course.solutions / rel).read_text(encoding="utf-8")
         for method, (exercise, error) in _stub_methods(starter).items():

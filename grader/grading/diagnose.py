@@ -4,7 +4,7 @@ sentence naming what went wrong and, when learner code is at fault, where (file:
 import os
 from types import TracebackType
 
-from grader.grading import protocol
+from grader.grading import embedded_limits, protocol
 
 NEEDS_SERVICES = "needs a real database"  # a skip reason asking for a real stack starts so
 MESSAGE_LIMIT = 2000  # a learner's 10 MB exception message must not become a 10 MB result
@@ -50,11 +50,6 @@ def learner_location(exc: BaseException, impl_root: str, learner_files: list[str
         if rel:
             found = f"{rel}:{lineno} in {func}"
     return found
-
-
-def _innermost_is(exc: BaseException, package: str) -> bool:
-    frames = list(_frames(exc.__traceback__))
-    return bool(frames) and f"{os.sep}{package}{os.sep}" in frames[-1][0]
 
 
 def _syntax_error(exc: SyntaxError, impl_root: str) -> str:
@@ -129,9 +124,12 @@ def _verdict(report, call, item, impl_root: str, learner_files: list[str]) -> tu
     if name == "Failed" and "pytest-timeout" in str(exc):
         seconds = item.config.getoption("timeout", None) or 0
         return protocol.TIMEOUT, f"did not finish within {float(seconds):g} s: look for an infinite loop or a call that never returns{at}."
+    limit = embedded_limits.verdict(exc)
+    if limit and limit[0] == "limit":
+        return protocol.NEEDS_SERVICES, f"{NEEDS_SERVICES}: the embedded database cannot run this query ({cut(str(exc), 300)}); a real MongoDB can: grade on the local stack (STACK=local)."
+    if limit:
+        return protocol.FAILED, f"your query uses {limit[1]}, an operator MongoDB does not have (the database said: {cut(str(exc), 300)}){at}."
     if isinstance(exc, NotImplementedError):
-        if _innermost_is(exc, "mongomock"):
-            return protocol.NEEDS_SERVICES, f"{NEEDS_SERVICES}: the embedded database cannot run this query ({exc}); grade on the local stack (STACK=local)."
         if where:
             return protocol.FAILED, f"not implemented yet: {exc or 'this method'} still raises NotImplementedError{at}."
     if isinstance(exc, AssertionError):

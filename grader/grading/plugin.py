@@ -4,7 +4,7 @@ It writes one JSON line per event to the file named by ``GRADER_EVENTS`` and flu
 line at once, so the parent process knows how far the run got even if learner code hangs
 or kills the process. The kinds are named in grader/grading/protocol.py; grader/grading/runner.py reads them.
 
-    {"kind": "collected", "tests": [{"nodeid", "exercise", "weight", "must", "race", "ties"}...]}
+    {"kind": "collected", "tests": [{"nodeid", "exercise", "weight", "must", "race", "ties", "server"}...]}
                                                         every test, before sharding
     {"kind": "collect_error", "message"}                a test file that could not be collected
     {"kind": "import_start", "file"}                    embedded stack: a learner file is being
@@ -71,7 +71,8 @@ def _weighing(item) -> dict:
     weight = item.get_closest_marker("weight")
     marks = {name: item.get_closest_marker(name) for name in ("must", "race", "ties")}
     return {"weight": weight.args[0] if weight and weight.args else 1,
-            **{name: str(mark.args[0]) if mark and mark.args else "" for name, mark in marks.items()}}
+            **{name: str(mark.args[0]) if mark and mark.args else "" for name, mark in marks.items()},
+            "server": item.get_closest_marker("needs_services") is not None}
 
 
 class GraderPlugin:
@@ -143,6 +144,8 @@ class GraderPlugin:
         if self.stack != "embedded":
             return  # the app runs in its own process; learner code is never imported here
         for rel in _learner_files():
+            if not rel.endswith(".py"):
+                continue  # data the tests read (Task D01's compose file and Dockerfiles), not a module
             name = tree.module_name(rel)
             if rel in self.broken:
                 sys.modules[name] = _broken_module(name, self.broken[rel])
@@ -205,7 +208,8 @@ class GraderPlugin:
 
 def pytest_configure(config):
     config.addinivalue_line("markers", "exercise(id): the course exercise this test belongs to")
-    config.addinivalue_line("markers", "needs_services: runs only against the services stack")
+    config.addinivalue_line("markers", "needs_services(why): needs a real server (local or services stack); on "
+                            "embedded it is reported, with why, as needing the local stack")
     config.addinivalue_line("markers", "weight(n): the test's share of its exercise's points (default 1)")
     config.addinivalue_line("markers", "must(rule): the test checks a rule the task doc states as a must")
     config.addinivalue_line("markers", "race(rule): the test sends concurrent requests that race on a rule of the "

@@ -8,7 +8,7 @@ boundary lives here, so the two sides cannot drift apart."""
 SCHEMA_VERSION = 2  # 2: the status "needs --stack local" is now "needs local stack"
 
 # Event kinds: one JSON line each in the file named by GRADER_EVENTS (see grader/grading/plugin.py).
-COLLECTED = "collected"  # tests: [{nodeid, exercise, weight, must, race, ties}], every test before sharding
+COLLECTED = "collected"  # tests: [{nodeid, exercise, weight, must, race, ties, server}], every test before sharding
 COLLECT_ERROR = "collect_error"  # message: a test file that could not be collected
 IMPORT_START = "import_start"  # file: a learner file is about to be imported
 IMPORT = "import"  # file, ok, message: how that import ended

@@ -8,7 +8,7 @@ from grader.grading.manifest import Task
 from grader.grading.protocol import (
     ERROR, FAIL, FAILED, NOT_RUN, PARTIAL, PASS, PASSED, SCHEMA_VERSION, STATUS_ERROR, STATUS_NEEDS_SERVICES, TIMEOUT,
 )
-from grader.grading.protocol import NEEDS_SERVICES  # noqa: F401  (re-exported)
+from grader.grading.protocol import NEEDS_SERVICES
 
 NOTICE_LIMIT = 2000
 
@@ -24,6 +24,7 @@ class TestResult:
     must: str = ""  # the must-rule of the task doc this test checks, if any
     race: str = ""  # the manifest's race this test sends concurrent requests for, if any
     ties: str = ""  # the manifest's ordered listing this test pages through ties of, if any
+    server: bool = False  # marked needs_services: it checks what only a real server shows (not run on embedded)
 
 
 @dataclass
@@ -46,6 +47,19 @@ class ExerciseResult:
         if not total:
             return 0.0
         return round(self.possible * sum(t.weight for t in self.tests if t.outcome == PASSED) / total, 2)
+
+    def missed(self, stack: str) -> list[TestResult]:
+        """The tests a complete answer should have passed on ``stack``: all that did not pass,
+        but a test marked for a real server is not missed on embedded, where it cannot run."""
+        return [t for t in self.tests if t.outcome != PASSED
+                and not (stack == "embedded" and t.server and t.outcome == NEEDS_SERVICES)]
+
+    @property
+    def needs_server(self) -> float:
+        """The points held by tests this stack could not run (a real server grades them)."""
+        total = sum(t.weight for t in self.tests)
+        held = sum(t.weight for t in self.tests if t.outcome == NEEDS_SERVICES)
+        return round(self.possible * held / total, 2) if total else 0.0
 
     @property
     def status(self) -> str:
@@ -111,6 +125,10 @@ class TaskResult:
     @property
     def possible(self) -> int:
         return sum(e.possible for e in self.exercises)
+
+    @property
+    def needs_server(self) -> float:
+        return round(sum(e.needs_server for e in self.exercises), 2)
 
     @property
     def graded(self) -> bool:

@@ -123,7 +123,10 @@ def _grade_once(task: Task, impl: tree.Impl, course: Course, options: RunOptions
     external = _app_elsewhere(task, options.stack)
     if external:
         options = dataclasses.replace(options, jobs=1)
-    if not remote and not any(f.startswith("backend/") for f in task.files) and task.files:
+    if task.files and not any(f.endswith(".py") for f in task.files):
+        result.trust = ("read as data: your files were parsed by the tests, never run or imported; nothing was built or "
+                        "started, so the score is what the files say, not a run of them")
+    elif not remote and not any(f.startswith("backend/") for f in task.files) and task.files:
         # The analytics service runs as a process of its own on every stack (not sandboxed here).
         result.trust = ("separate process: your analytics service ran in its own process, started by the test "
                         "process as the same user (grade on the local stack, STACK=local, for a grading that cannot "
@@ -223,7 +226,7 @@ class _Session:
         self.remote = options.stack != stacks.EMBEDDED  # the app runs in its own process
         self.options, self.progress, self.result, self.kit_root = options, progress, result, kit_root
         self.tests: dict[str, str | None] = {}  # nodeid -> exercise id from its marker
-        self.weighing: dict[str, dict] = {}  # nodeid -> {weight, must, race, ties} (see _weighing)
+        self.weighing: dict[str, dict] = {}  # nodeid -> {weight, must, race, ties, server} (see _weighing)
         self.order: list[str] = []  # collection order; shard i runs order[i::jobs]
         self.verdicts: dict[str, TestResult] = {}
         self.broken_files: dict[str, str] = {}  # learner file -> why it cannot be imported
@@ -522,7 +525,8 @@ def _weighing(test: dict) -> dict:
     weight counts as 1."""
     weight = test.get("weight", 1)
     weight = weight if isinstance(weight, int) and not isinstance(weight, bool) and 1 <= weight <= 100 else 1
-    return {"weight": weight, **{name: str(test.get(name) or "") for name in ("must", "race", "ties")}}
+    return {"weight": weight, **{name: str(test.get(name) or "") for name in ("must", "race", "ties")},
+            "server": test.get("server") is True}
 
 
 def _limit_memory(pid: int) -> None:

@@ -121,8 +121,11 @@ def reveal(paths: list[str]) -> None:
     libc = _mount_api()
     covered: dict[str, int] = {}  # folder we covered -> a handle on the original
     try:
-        for path in paths:
-            parts = os.path.realpath(path).strip("/").split("/")
+        # The way as written and the way to where it leads: a symlinked folder on the first
+        # (a virtualenv linked from elsewhere) is passed through on both.
+        ways = dict.fromkeys(way for path in paths for way in (os.path.abspath(path), os.path.realpath(path)))
+        for path in ways:
+            parts = path.strip("/").split("/")
             for depth in range(len(parts) - 1):
                 folder = "/" + "/".join(parts[:depth])
                 child = parts[depth]
@@ -294,7 +297,11 @@ def main(argv: list[str]) -> int:
         return EXIT_SETUP_FAILED
     if not command:
         return 0
-    os.execv(command[0], command)
+    try:
+        os.execv(command[0], command)
+    except OSError as exc:  # e.g. a folder on the way that this user may not enter
+        print(f"sandbox: cannot start {command[0]} as user {uid}: {exc.strerror}", file=sys.stderr)
+        return EXIT_SETUP_FAILED
     return 0  # not reached
 
 

@@ -85,8 +85,12 @@ def _row(exercise: ExerciseResult, width: int) -> Text:
 
 def _total(result: TaskResult) -> Text:
     done = sum(e.status == PASS for e in result.exercises)
-    return Text(f"Total: {points(result.total)} / {result.possible}", style="bold").append(
+    total = Text(f"Total: {points(result.total)} / {result.possible}", style="bold").append(
         f"   ({done} of {len(result.exercises)} exercises complete, {result.duration:.1f} s)", style="default")
+    if result.needs_server:
+        total.append(f"\n{points(result.needs_server)} of the points were not graded here: they need a real "
+                     "database (STACK=local)", style="cyan")
+    return total
 
 
 def _owner(owners: Mapping[str, str], method: str = "", path: str = "", function: str = "") -> str | None:

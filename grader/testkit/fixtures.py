@@ -205,8 +205,11 @@ def pytest_collection_modifyitems(config, items):
     if stack.remote():
         return
     for item in items:
-        if item.get_closest_marker("needs_services"):
-            item.add_marker(pytest.mark.skip(reason="needs a real database: grade on the local stack (STACK=local)"))
+        marker = item.get_closest_marker("needs_services")
+        if marker:
+            why = f" ({marker.args[0]})" if marker.args else ""
+            item.add_marker(pytest.mark.skip(
+                reason=f"needs a real database{why}: grade on the local stack (STACK=local) for these points"))
 
 
 # -- the event pipeline (Task 09's consumer, the MySQL track) ---------------------------

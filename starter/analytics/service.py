@@ -6,6 +6,9 @@ This file is the kit's; you write the parts it puts together:
     analytics/db.py         the MySQL connection (Task M00)
     analytics/users.py      the users table and its events (Task M01)
     analytics/suppliers.py  the suppliers tables and their events (Task M02)
+    analytics/products.py   the products tables, their events and reports (Task M04)
+    analytics/posts.py      the posts table, its events and reports (Task M05)
+    analytics/orders.py     the orders tables, their events and reports (Task M07)
 
 At start-up it reads its settings, connects to MySQL, creates every table the table modules
 define, registers their handlers (each event applied in one MySQL transaction) and consumes
@@ -43,9 +46,10 @@ from typing import Any, Callable
 
 log = logging.getLogger("analytics")
 
-TABLE_MODULES = ("users", "suppliers")
+TABLE_MODULES = ("users", "suppliers", "products", "posts", "orders")
 PARTS = ("consumer", "db", *TABLE_MODULES)
-EXERCISE_OF = {"consumer": "Task 09", "db": "Task M00", "users": "Task M01", "suppliers": "Task M02"}
+EXERCISE_OF = {"consumer": "Task 09", "db": "Task M00", "users": "Task M01", "suppliers": "Task M02",
+               "products": "Task M04", "posts": "Task M05", "orders": "Task M07"}
 EXIT_SETTINGS, EXIT_NOT_DONE = 2, 3
 
 

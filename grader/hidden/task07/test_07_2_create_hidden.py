@@ -26,11 +26,16 @@ async def test_a_refused_create_stores_nothing_and_takes_no_slot(client, events,
     expect.error(response, 403, "POST /orders by a supplier", code="forbidden")
     expect.equal((await orders.count_orders(), len(events.of_type("order.created"))), (0, 0),
                  "(orders stored, order.created events) after three refused creates")
+    from shared.models.user import User
+
+    await User.get_motor_collection().update_one({"_id": ada.id}, {"$set": {"contact_info.phone": "+442079460000"}})
     for n in range(5):
-        expect.status(await client.post("/orders", json=orders.body(orders.line(tee)),
-                                        headers=orders.with_key(headers, f"k{n}")), 201,
-                      f"POST /orders number {n + 1} after two refused creates (a refused create takes no slot of the "
-                      f"daily limit: it is checked after the prices) ({SECTION})")
+        body = expect.status(await client.post("/orders", json=orders.body(orders.line(tee)),
+                                               headers=orders.with_key(headers, f"k{n}")), 201,
+                             f"POST /orders number {n + 1} after two refused creates (a refused create takes no slot "
+                             f"of the daily limit: it is checked after the prices) ({SECTION})")
+    expect.equal((body.get("customer") or {}).get("phone"), "+442079460000",
+                 f"customer.phone of an order by a buyer whose profile has a phone: the snapshot holds it ({SECTION})")
 
 
 @pytest.mark.weight(2)

@@ -40,7 +40,26 @@ async def test_reads_refuse_suppliers_unknown_ids_and_bad_cursors(client, settin
         expect.error(response, 403, f"GET {path} by a supplier", code="forbidden")
 
 
-@pytest.mark.weight(2)
+@pytest.mark.weight(1)
+async def test_a_page_holds_at_most_100_orders(client, settings):
+    from shared.models.order import Order
+
+    acme = await orders.seller()
+    ada = await orders.buyer()
+    tee = await orders.item_product(acme, "Harbour Tee", 2500)
+    first = await orders.seed_order(ada, [(tee, 1)], created_at=utc_now() - timedelta(hours=3))
+    start = utc_now() - timedelta(hours=2)
+    copies = [first.model_copy(update={"id": None, "order_number": f"ORD-20250101-{n:04X}", "idempotency_key": f"k{n}",
+                                       "created_at": start + timedelta(seconds=n)}) for n in range(100)]
+    await Order.insert_many(copies)
+    headers = orders.as_buyer(ada, settings)
+    body = expect.status(await client.get("/orders", params={"limit": 500}, headers=headers), 200,
+                         "GET /orders?limit=500 with 101 orders")
+    expect.equal((len(body.get("items") or []), isinstance(body.get("next_cursor"), str)), (100, True),
+                 f"(orders listed, a next_cursor given) for ?limit=500: the limit is capped at 100 ({SECTION})")
+
+
+@pytest.mark.weight(1)
 async def test_paging_with_a_status_filter(client, settings):
     acme = await orders.seller()
     ada = await orders.buyer()

@@ -7,7 +7,7 @@ import httpx
 import pytest
 
 from grader.grading.install import APP_MODULES
-from grader.stacks import mongo
+from grader.stacks import kafka, mongo, mysql
 from grader.testkit import expect, stack
 
 FIX_DEPENDENCIES = "Install the kit's dependencies: run `make setup` (or `pip install -e .` in the kit's folder)."
@@ -67,3 +67,18 @@ async def test_the_database_answers():
         raise AssertionError(f"The {stack.current()} database did not answer a ping. {fix} "
                              f"(The driver said {type(exc).__name__}: {mongo.driver_reason(exc)})") from None
     expect.equal(reply.get("ok"), 1.0, "the database's answer to a ping")
+
+
+@pytest.mark.exercise("00.5")
+def test_the_pipelines_servers_are_there():
+    # Task 09 and the MySQL track run a Kafka broker and a MySQL server on every stack.
+    later = "Tasks 01-08 do not need them; Task 09 and the MySQL track (M00-M07) do"
+    if stack.current() == stack.SERVICES:
+        problems = [backend.problem for backend in (kafka.external(), mysql.external()) if backend.problem]
+        expect.true(not problems, f"The pipeline's servers do not answer ({later}): {' '.join(problems)}")
+        return
+    broker, why = kafka.broker_command()
+    problems = [] if broker else [why]
+    if mysql.server_binary() is None:
+        problems.append(f"No MariaDB or MySQL server (mariadbd or mysqld) is installed: {mysql.INSTALL_HINT}")
+    expect.true(not problems, f"The grader cannot start the pipeline's servers ({later}): {' '.join(problems)}")

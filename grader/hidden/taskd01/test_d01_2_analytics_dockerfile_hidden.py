@@ -1,0 +1,14 @@
+"""D01.2, hidden: the image starts the right command (CMD, exec or shell form)."""
+
+import pytest
+
+from grader.testkit import docker
+from grader.testkit.docker import checks
+
+pytestmark = pytest.mark.exercise("D01.2")
+
+
+@pytest.mark.weight(2)
+def test_the_image_starts_the_right_command():
+    docker.verdict(checks.start_command(docker.project(), checks.ANALYTICS),
+                   "Read the CMD and ENTRYPOINT of analytics/Dockerfile", "python -m analytics", "D01.2")
