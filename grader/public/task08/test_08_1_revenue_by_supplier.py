@@ -71,5 +71,10 @@ async def test_a_date_range_keeps_start_and_leaves_out_end(client, settings):
     expect.equal([r.get("total_revenue_cents") for r in body], [600],
                  f"{doing}: Acme's revenue (start <= created_at < end) ({SECTION})")
     swapped = {"start": params["end"], "end": params["start"]}
-    expect.error(await client.get(PATH, params=swapped, headers=headers), 422,
-                 f"GET /analytics/revenue-by-supplier with start after end ({SECTION})", code="validation_error")
+    error = expect.error(await client.get(PATH, params=swapped, headers=headers), 422,
+                         f"GET /analytics/revenue-by-supplier with start after end ({SECTION})", code="validation_error")
+    expect.equal(error.get("details"), {"field": "end"}, f"details of the 422 for start after end ({SECTION})")
+    same = {"start": params["start"], "end": params["start"]}
+    expect.error(await client.get(PATH, params=same, headers=headers), 422,
+                 f"GET /analytics/revenue-by-supplier with start equal to end (an empty range) ({SECTION})",
+                 code="validation_error")

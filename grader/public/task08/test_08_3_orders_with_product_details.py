@@ -49,7 +49,9 @@ async def test_a_bad_or_unknown_supplier_id(client, settings):
     path = f"/analytics/suppliers/{acme.id}/orders"
     expect.equal(expect.status(await client.get(path, headers=headers), 200, f"GET {path} of a supplier without orders"),
                  [], f"GET {path} of a supplier without orders")
-    expect.error(await client.get("/analytics/suppliers/not-an-id/orders", headers=headers), 422,
-                 f"GET /analytics/suppliers/not-an-id/orders ({SECTION})", code="validation_error")
+    error = expect.error(await client.get("/analytics/suppliers/not-an-id/orders", headers=headers), 422,
+                         f"GET /analytics/suppliers/not-an-id/orders ({SECTION})", code="validation_error")
+    expect.equal(error.get("details"), {"field": "supplier_id"},
+                 f"details of the 422 for GET /analytics/suppliers/not-an-id/orders ({SECTION})")
     expect.error(await client.get(f"/analytics/suppliers/{an.oid()}/orders", headers=headers), 404,
                  f"GET /analytics/suppliers/<an unknown id>/orders ({SECTION})", code="not_found")
