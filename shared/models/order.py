@@ -54,6 +54,13 @@ class OrderStatus(str, Enum):
     FAILED = "failed"
 
 
+# The statuses whose orders count in revenue and sales reports (Task 08): paid (a complete
+# made the order confirmed) and not given back. pending is not paid and reserves nothing;
+# cancelled, refunded and failed orders were never, or are no longer, a sale.
+REVENUE_STATUSES = (OrderStatus.CONFIRMED.value, OrderStatus.PROCESSING.value, OrderStatus.SHIPPED.value,
+                    OrderStatus.DELIVERED.value)
+
+
 class Reservation(str, Enum):
     NONE = "none"  # no stock taken
     RESERVING = "reserving"  # a complete claimed the order and is taking stock (back to NONE if an item fails)
@@ -150,6 +157,9 @@ class Order(Document):
             IndexModel([("customer.user_id", pymongo.ASCENDING), ("created_at", pymongo.DESCENDING),
                         ("_id", pymongo.DESCENDING)], name="by_customer_newest"),
             IndexModel([("status", pymongo.ASCENDING), ("created_at", pymongo.DESCENDING)], name="by_status_newest"),
+            # Task 08: one supplier's orders, newest first (a multikey index over the items).
+            IndexModel([("items.product_snapshot.supplier_id", pymongo.ASCENDING), ("created_at", pymongo.DESCENDING),
+                        ("_id", pymongo.DESCENDING)], name="by_item_supplier_newest"),
         ]
 
     def is_owned_by(self, user_id: Any) -> bool:

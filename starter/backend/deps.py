@@ -74,6 +74,12 @@ async def get_order_service(request: Request):
     return OrderService(events=request.app.state.events)
 
 
+async def get_analytics_service(request: Request):
+    from backend.services.analytics import AnalyticsService
+
+    return AnalyticsService()
+
+
 async def get_actor(
     request: Request, credentials: HTTPAuthorizationCredentials | None = Depends(_bearer)
 ) -> Actor:

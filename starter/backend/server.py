@@ -21,7 +21,7 @@ from backend.config import Settings
 from backend import diagnostics
 from backend.events import CollectionPublisher, EventDeliveryError, EventPublisher, FanOutPublisher, LoggingPublisher
 from backend.mailer import CollectionMailer, LogMailer, Mailer
-from backend.routes import auth, communities, orders, posts, products, promotions, suppliers, users
+from backend.routes import analytics, auth, communities, orders, posts, products, promotions, suppliers, users
 from shared.errors import AppError
 from shared.models import ALL_DOCUMENTS
 
@@ -96,6 +96,7 @@ def create_app(
     app.include_router(posts.router)
     app.include_router(promotions.router)
     app.include_router(orders.router)
+    app.include_router(analytics.router)
     if diagnostics.grading():  # Task 09's tests drive the publisher through these routes
         diagnostics.install_event_probe(app)
 
