@@ -19,7 +19,7 @@ from grader.grading.manifest import Course
 def files(course: Course) -> list[str]:
     """Every learner file the analytics service and the app's publisher are made of."""
     return list(dict.fromkeys(rel for task in course.tasks for rel in task.files
-                              if rel.startswith("analytics/")))
+                              if rel.startswith("analytics/") and tree.is_module(rel)))
 
 
 def run(impl: tree.Impl, course: Course, say=print) -> int:

@@ -58,7 +58,7 @@ def _environment(built: tree.Built, key: str) -> dict[str, str]:
     # As when grading: the learner's modules are imported at start-up, each within a time
     # limit, and one that does not import (or was not taken) is refused with its reason while
     # the rest of the app works (see starter/backend/diagnostics.py).
-    env.setdefault("PRELOAD_MODULES", ",".join(tree.module_name(t.path) for t in built.taken))
+    env.setdefault("PRELOAD_MODULES", ",".join(tree.module_name(t.path) for t in built.taken if tree.is_module(t.path)))
     env.setdefault("UNAVAILABLE_MODULES", json.dumps({tree.module_name(rel): why for rel, why in built.refused.items()}))
     env.setdefault("ERROR_DETAILS", "1")  # a 500 names the exception and the learner's line
     env.setdefault("GRADER_HEALTH_KEY", key)  # /health proves it is this start that answers

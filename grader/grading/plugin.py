@@ -144,7 +144,7 @@ class GraderPlugin:
         if self.stack != "embedded":
             return  # the app runs in its own process; learner code is never imported here
         for rel in _learner_files():
-            if not rel.endswith(".py"):
+            if not tree.is_module(rel):
                 continue  # data the tests read (Task D01's compose file and Dockerfiles), not a module
             name = tree.module_name(rel)
             if rel in self.broken:

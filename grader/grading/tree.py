@@ -68,6 +68,12 @@ def resolve_impl(choice: str, course: Course, kit_root: Path = KIT_ROOT) -> Impl
     return Impl(str(path), path)
 
 
+def is_module(rel: str) -> bool:
+    """Whether a learner file is Python code the app or a service imports; other learner
+    files (Task D01's compose file and Dockerfiles) are data, read by the tests alone."""
+    return rel.endswith(".py")
+
+
 def module_name(rel: str) -> str:
     """The module a learner file is imported as: backend/services/auth.py -> backend.services.auth."""
     return rel.removesuffix(".py").replace("/", ".")

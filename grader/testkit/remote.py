@@ -106,7 +106,8 @@ class RemoteApp(_Connections):
         self.settings = settings
         self.request_timeout = request_timeout
         self.notify = notify  # one notice for the whole run (above the scorecard)
-        self.modules = [module_name(rel) for rel in os.environ.get("GRADER_LEARNER_FILES", "").split(",") if rel]
+        self.modules = [module_name(rel) for rel in os.environ.get("GRADER_LEARNER_FILES", "").split(",")
+                        if rel.endswith(".py")]  # data files (Task D01's) are read by the tests, never imported
         try:  # learner files the grader refused to take: their modules are refused at once
             broken = dict(json.loads(os.environ.get("GRADER_BROKEN_FILES") or "{}"))
         except (ValueError, TypeError):

@@ -181,12 +181,13 @@ def _exercises() -> dict:
 
 
 def _service_stub(exc: BaseException):
-    """The innermost service-layer frame a NotImplementedError was raised in, if any."""
-    found = None
-    for frame, lineno in traceback.walk_tb(exc.__traceback__):
-        if os.path.relpath(frame.f_code.co_filename, APP_ROOT).startswith(SERVICE_DIR):
-            found = (frame, lineno)
-    return found
+    """The service-layer frame a NotImplementedError was raised in, if it was raised there (a
+    stub); None when a library raised it on the way (the embedded database's "not implemented
+    in Mongomock" is not the learner's stub)."""
+    frames = list(traceback.walk_tb(exc.__traceback__))
+    if frames and os.path.relpath(frames[-1][0].f_code.co_filename, APP_ROOT).startswith(SERVICE_DIR):
+        return frames[-1]
+    return None
 
 
 def not_implemented(exc: BaseException) -> dict | None:
