@@ -253,3 +253,11 @@ def test_a_real_run_on_task_01(course):
     document = mutants.to_dict(report)
     assert document["graded"] == 6 and len(document["mutants"]) == 6
     assert {m["status"] for m in document["mutants"]} <= {KILLED, SURVIVED}
+
+
+def test_a_test_meant_for_a_real_server_judges_no_mutant_on_embedded():
+    baseline = mutants.Baseline(9, 10, {"public_a": False}, 1.0, "s1", waiting={"public_cost"})
+    survived = mutants.judge("m", graded({"public_a": PASSED, "public_cost": results.NEEDS_SERVICES}), baseline)
+    assert (survived.status, survived.killed_by) == (SURVIVED, [])
+    killed = mutants.judge("m", graded({"public_a": FAILED, "public_cost": results.NEEDS_SERVICES}), baseline)
+    assert (killed.status, killed.killed_by) == (KILLED, ["public_a"])
