@@ -8,8 +8,6 @@ and the data team's reports run on rows the kit loads itself.
 """
 
 import copy
-import json
-import signal
 from collections.abc import Callable
 from datetime import timedelta
 from decimal import ROUND_HALF_UP, Decimal
@@ -207,52 +205,22 @@ def expected_items(envelope: dict[str, Any]) -> list[dict[str, Any]]:
 
 
 def readable(rows: list[dict]) -> list[dict]:
-    shown = []
-    for row in rows:
-        row = {k: v for k, v in row.items() if k != "id"}
-        if isinstance(row.get("variant_attributes"), (str, bytes)):
-            try:
-                row["variant_attributes"] = json.loads(row["variant_attributes"])
-            except ValueError:
-                pass
-        shown.append(row)
-    return sorted(shown, key=lambda r: str(r.get("item_id")))
+    """The item rows as the tests compare them (``supplier_events.child_rows``)."""
+    return se.child_rows(rows, "item_id", "variant_attributes")
 
 
 def item_differences(actual: list[dict], expected: list[dict]) -> str:
-    have = {r.get("item_id"): r for r in readable(actual)}
-    want = {r["item_id"]: r for r in expected}
-    wrong = []
-    for key in sorted(set(have) | set(want), key=str):
-        if key not in have:
-            wrong.append(f"no row for the item {key!r}")
-        elif key not in want:
-            wrong.append(f"a row for the item {key!r}, which the event does not have")
-        else:
-            found = differences(have[key], want[key])
-            if found:
-                wrong.append(f"{key!r}: {found}")
-    return "; ".join(wrong[:se.SHOWN]) + (f" (and {len(wrong) - se.SHOWN} more)" if len(wrong) > se.SHOWN else "")
+    """What differs between two lists of item rows (by item_id), briefly."""
+    return se.child_differences(actual, expected, "item_id", "variant_attributes", "item")
 
 
 class Watch(se.Watch):
     """``supplier_events.Watch`` for order events."""
 
-    def problem(self) -> str:
-        found = super().problem()
-        return (found.replace("a supplier handler", "an order handler").replace("supplier event", "order event")
-                .replace("supplier.created, supplier.updated and supplier.deleted",
-                         "order.created, order.confirmed, order.updated and order.cancelled"))
-
-    def skip_stuck_events(self) -> None:
-        self.service.signal(signal.SIGTERM)
-        if self.service.wait_exit() is None:
-            self.service.stop()
-            return
-        try:
-            se.commit_offset(self.service, CREATED, se.end_offset(self.service, CREATED))
-        except Exception:  # noqa: BLE001 (a best effort)
-            pass
+    HANDLER = "an order handler"
+    EVENT = "order event"
+    EVENT_TYPES = "order.created, order.confirmed, order.updated and order.cancelled"
+    STUCK_TOPIC_EVENT = CREATED
 
     def order(self, order_id: str, doing: str, until: Callable[[dict | None], bool] = lambda row: row is not None
               ) -> dict | None:

@@ -9,7 +9,6 @@ run on rows the kit loads itself.
 
 import copy
 import json
-import signal
 from collections.abc import Callable
 from datetime import timedelta
 from typing import Any
@@ -159,21 +158,10 @@ def readable(row: dict | None) -> dict | None:
 class Watch(se.Watch):
     """``supplier_events.Watch`` for post events."""
 
-    def problem(self) -> str:
-        found = super().problem()
-        return (found.replace("a supplier handler", "a post handler").replace("supplier event", "post event")
-                .replace("supplier.created, supplier.updated and supplier.deleted",
-                         "post.created, post.updated, post.published and post.deleted"))
-
-    def skip_stuck_events(self) -> None:
-        self.service.signal(signal.SIGTERM)
-        if self.service.wait_exit() is None:
-            self.service.stop()
-            return
-        try:
-            se.commit_offset(self.service, CREATED, se.end_offset(self.service, CREATED))
-        except Exception:  # noqa: BLE001 (a best effort)
-            pass
+    HANDLER = "a post handler"
+    EVENT = "post event"
+    EVENT_TYPES = "post.created, post.updated, post.published and post.deleted"
+    STUCK_TOPIC_EVENT = CREATED
 
     def post(self, post_id: str, doing: str, until: Callable[[dict | None], bool] = lambda row: row is not None
              ) -> dict | None:

@@ -14,7 +14,6 @@ import json
 import os
 import re
 import secrets
-import signal
 import subprocess
 from collections.abc import Callable
 from datetime import timedelta
@@ -266,54 +265,22 @@ def expected_variants(envelope: dict[str, Any]) -> list[dict[str, Any]]:
 
 
 def readable(rows: list[dict]) -> list[dict]:
-    """Variant rows as the tests compare them: without ``id``, attributes parsed from JSON,
-    by variant_key."""
-    shown = []
-    for row in rows:
-        row = {k: v for k, v in row.items() if k != "id"}
-        if isinstance(row.get("attributes"), (str, bytes)):
-            try:
-                row["attributes"] = json.loads(row["attributes"])
-            except ValueError:
-                pass
-        shown.append(row)
-    return sorted(shown, key=lambda r: str(r.get("variant_key")))
+    """The variant rows as the tests compare them (``supplier_events.child_rows``)."""
+    return se.child_rows(rows, "variant_key", "attributes")
 
 
 def variant_differences(actual: list[dict], expected: list[dict]) -> str:
     """What differs between two lists of variant rows (by variant_key), briefly."""
-    have = {r.get("variant_key"): r for r in readable(actual)}
-    want = {r["variant_key"]: r for r in expected}
-    wrong = []
-    for key in sorted(set(have) | set(want), key=str):
-        if key not in have:
-            wrong.append(f"no row for the variant {key!r}")
-        elif key not in want:
-            wrong.append(f"a row for the variant {key!r}, which the event does not have")
-        else:
-            found = differences(have[key], want[key])
-            if found:
-                wrong.append(f"{key!r}: {found}")
-    return "; ".join(wrong[:se.SHOWN]) + (f" (and {len(wrong) - se.SHOWN} more)" if len(wrong) > se.SHOWN else "")
+    return se.child_differences(actual, expected, "variant_key", "attributes", "variant")
 
 
 class Watch(se.Watch):
     """``supplier_events.Watch`` for product events: the same waits, with product rows."""
 
-    def problem(self) -> str:
-        found = super().problem()
-        return (found.replace("a supplier handler", "a product handler").replace("supplier event", "product event")
-                .replace("supplier.created, supplier.updated and supplier.deleted", "the seven product events"))
-
-    def skip_stuck_events(self) -> None:
-        self.service.signal(signal.SIGTERM)
-        if self.service.wait_exit() is None:
-            self.service.stop()
-            return
-        try:
-            se.commit_offset(self.service, CREATED, se.end_offset(self.service, CREATED))
-        except Exception:  # noqa: BLE001 (a best effort)
-            pass
+    HANDLER = "a product handler"
+    EVENT = "product event"
+    EVENT_TYPES = "the seven product events"
+    STUCK_TOPIC_EVENT = CREATED
 
     def product(self, product_id: str, doing: str,
                 until: Callable[[dict | None], bool] = lambda row: row is not None) -> dict | None:
