@@ -87,7 +87,7 @@ SOURCE = {
     "cancelled_at": "cancelled_at", "created_at": "created_at", "updated_at": "updated_at",
 }
 TIMES = ("confirmed_at", "cancelled_at", "created_at", "updated_at")
-column_types = pe.column_types
+column_types, check_columns = pe.column_types, pe.check_columns
 auto_increment = pe.auto_increment
 foreign_keys = pe.foreign_keys
 

@@ -70,7 +70,7 @@ SOURCE = {
     "created_at": "created_at", "updated_at": "updated_at",
 }
 TIMES = ("last_comment_at", "published_at", "created_at", "updated_at")
-column_types = pe.column_types
+column_types, check_columns = pe.column_types, pe.check_columns
 
 
 def full_post(post_id: str) -> Post:

@@ -23,7 +23,7 @@ from typing import Any
 from beanie import PydanticObjectId
 
 from grader.stacks import app as app_process
-from grader.testkit import pipeline
+from grader.testkit import expect, pipeline
 from grader.testkit import supplier_events as se
 from grader.testkit.supplier_events import EPOCH, at, differences, utc  # noqa: F401 (the tests' helpers)
 from shared.models.product import (
@@ -109,6 +109,26 @@ def column_types(mysql: pipeline.MySQL, table: str) -> dict[str, tuple[str, bool
     checked = json_columns(mysql, table)
     return {name: ("json" if name in checked else _WIDTH.sub(r"\1", column["type"]), column["nullable"])
             for name, column in found.items()}
+
+
+def shown_columns(columns: dict[str, tuple[str, bool]]) -> str:
+    """A doc's table of columns in one line: ``name type [NOT NULL], ...``."""
+    return ", ".join(f"{name} {kind}{'' if nullable else ' NOT NULL'}" for name, (kind, nullable) in columns.items())
+
+
+def check_columns(mysql: pipeline.MySQL, table: str, wanted: dict[str, tuple[str, bool]], note: str = "") -> None:
+    """The table has exactly the doc's columns, each of the doc's type and nullability; the
+    failure names what is missing, extra or of another type (``note`` follows the table's name)."""
+    found = column_types(mysql, table)
+    expect.true(found, f"after the analytics service started, there is no table {table!r}")
+    missing = [name for name in wanted if name not in found]
+    extra = [name for name in found if name not in wanted]
+    expect.true(not missing and not extra, f"the columns of {table}: missing {missing or 'none'}, not in the doc's "
+                                           f"table {extra or 'none'} (the doc's table: {shown_columns(wanted)})")
+    wrong = [f"{name} is {found[name][0]}{'' if found[name][1] else ' NOT NULL'}, expected "
+             f"{kind}{'' if nullable else ' NOT NULL'}"
+             for name, (kind, nullable) in wanted.items() if found[name] != (kind, nullable)]
+    expect.true(not wrong, f"the columns of {table}{note}: {'; '.join(wrong)}")
 
 
 def json_columns(mysql: pipeline.MySQL, table: str) -> set[str]:

@@ -11,9 +11,6 @@ from grader.testkit import post_events as po
 pytestmark = pytest.mark.exercise("M05.1")
 
 
-def _shown(columns: dict[str, tuple[str, bool]]) -> str:
-    return ", ".join(f"{name} {kind}{'' if nullable else ' NOT NULL'}" for name, (kind, nullable) in columns.items())
-
 
 @pytest.mark.weight(4)
 def test_the_table_exists_with_the_post_id_as_primary_key(analytics):
@@ -26,14 +23,4 @@ def test_the_table_exists_with_the_post_id_as_primary_key(analytics):
 
 @pytest.mark.weight(6)
 def test_the_posts_table_has_the_docs_columns_and_types(analytics):
-    found = po.column_types(analytics.mysql, "posts")
-    expect.true(found, "after the analytics service started, there is no table 'posts'")
-    wanted = po.POST_COLUMNS
-    missing = [name for name in wanted if name not in found]
-    extra = [name for name in found if name not in wanted]
-    expect.true(not missing and not extra, f"the columns of posts: missing {missing or 'none'}, not in the doc's "
-                                           f"table {extra or 'none'} (the doc's table: {_shown(wanted)})")
-    wrong = [f"{name} is {found[name][0]}{'' if found[name][1] else ' NOT NULL'}, expected "
-             f"{kind}{'' if nullable else ' NOT NULL'}"
-             for name, (kind, nullable) in wanted.items() if found[name] != (kind, nullable)]
-    expect.true(not wrong, f"the columns of posts (BOOLEAN shows as tinyint): {'; '.join(wrong)}")
+    po.check_columns(analytics.mysql, "posts", po.POST_COLUMNS, " (BOOLEAN shows as tinyint)")
