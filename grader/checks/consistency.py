@@ -8,6 +8,7 @@ from pathlib import Path
 
 from grader import KIT_ROOT
 from grader.desk import hints
+from grader.grading.tree import is_module
 from grader.grading.manifest import EXERCISE_HEADING, Course, Task, github_anchor
 
 # test_01_4_login.py, test_01_4_login_hidden.py, test_m01_2_totals.py: task, exercise number, words.
@@ -99,7 +100,7 @@ def check_stubs(course: Course, root: Path = KIT_ROOT) -> list[str]:
     problems = []
     for task in course.tasks:
         for rel in task.files:
-            if not rel.endswith(".py"):
+            if not is_module(rel):
                 continue  # a data file (compose file, Dockerfile): no signatures to keep
             starter, solution = root / course.starter / rel, root / course.solutions / rel
             if not (starter.is_file() and solution.is_file()):
@@ -238,7 +239,7 @@ def check_stub_docstrings(course: Course, root: Path = KIT_ROOT) -> list[str]:
             continue
         docstrings, unreadable = [], False
         for rel in task.files:
-            if not rel.endswith(".py"):  # a data file names its exercises in its comments
+            if not is_module(rel):  # a data file names its exercises in its comments
                 path = root / course.starter / rel
                 docstrings.append(path.read_text(encoding="utf-8") if path.is_file() else "")
                 continue

@@ -80,7 +80,7 @@ def _replace_body(solution_text: str, method: str, statement: str) -> str:
 def versions(task: Task, course: Course, kit_root: Path = KIT_ROOT) -> list[Degenerate]:
     out = []
     for rel in task.files:
-        if not rel.endswith(".py"):
+        if not tree.is_module(rel):
             continue  # a data file has no methods; its degenerate versions are the task's own tests' business
         starter = (kit_root / course.starter / rel).read_text(encoding="utf-8")
         solution = (kit_root / course.solutions / rel).read_text(encoding="utf-8")

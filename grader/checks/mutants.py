@@ -274,7 +274,7 @@ def learner_sources(task: Task, course: Course, kit_root: Path = KIT_ROOT) -> di
         raise UsageError(f"Task {task.id} has no learner files (course.toml `files`), so it has no mutants.")
     sources = {}
     for rel in task.files:
-        if not rel.endswith(".py"):
+        if not tree.is_module(rel):
             continue  # mutants are of Python code; a data file's variants are tested by the task's kit tests
         path = kit_root / course.solutions / rel
         try:

@@ -123,7 +123,7 @@ def _grade_once(task: Task, impl: tree.Impl, course: Course, options: RunOptions
     external = _app_elsewhere(task, options.stack)
     if external:
         options = dataclasses.replace(options, jobs=1)
-    if task.files and not any(f.endswith(".py") for f in task.files):
+    if task.files and not any(tree.is_module(f) for f in task.files):
         result.trust = ("read as data: your files were parsed by the tests, never run or imported; nothing was built or "
                         "started, so the score is what the files say, not a run of them")
     elif not remote and not any(f.startswith("backend/") for f in task.files) and task.files:

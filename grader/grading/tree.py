@@ -102,7 +102,7 @@ def check_file(source: Path, rel: str) -> tuple[bytes | None, str]:
         text = data.decode("utf-8")
     except UnicodeDecodeError as exc:
         return None, f"{rel} was not taken: it is not UTF-8 text (byte {exc.start})"
-    if not rel.endswith(".py"):
+    if not is_module(rel):
         return data, ""  # a learner file that is data (a compose file, a Dockerfile): read, never run
     try:
         ast.parse(text, filename=rel)

@@ -29,6 +29,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from grader import KIT_ROOT
+from grader.grading.tree import is_module
 from grader.grading.provenance import MARKER, is_release
 from grader.grading.manifest import Course, ManifestError, loads
 
@@ -180,7 +181,7 @@ def _not_stubs(out: Path, courses: list[Course]) -> list[str]:
         if not path.is_file():
             problems.append(f"{rel} is missing (a learner file of course.toml)")
             continue
-        if not rel.endswith(".py"):
+        if not is_module(rel):
             continue  # a data file (Task D01's compose file, Dockerfiles): the leak check covers a copied solution
         try:
             bodies = consistency.stub_bodies(path)

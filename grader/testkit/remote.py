@@ -18,7 +18,7 @@ import httpx
 from grader.grading import reap
 from grader.stacks.app import AppProcess, AppStartError, Sandbox, missing_settings
 from grader.stacks.process import http_ok
-from grader.grading.tree import module_name
+from grader.grading.tree import is_module, module_name
 from grader.testkit import pipeline
 
 TEXT_LIMIT = 300
@@ -107,7 +107,7 @@ class RemoteApp(_Connections):
         self.request_timeout = request_timeout
         self.notify = notify  # one notice for the whole run (above the scorecard)
         self.modules = [module_name(rel) for rel in os.environ.get("GRADER_LEARNER_FILES", "").split(",")
-                        if rel.endswith(".py")]  # data files (Task D01's) are read by the tests, never imported
+                        if is_module(rel)]  # data files (Task D01's) are read by the tests, never imported
         try:  # learner files the grader refused to take: their modules are refused at once
             broken = dict(json.loads(os.environ.get("GRADER_BROKEN_FILES") or "{}"))
         except (ValueError, TypeError):
